@@ -1,0 +1,38 @@
+import zapier, { defineApp } from 'zapier-platform-core';
+import packageJson from './package.json' with { type: 'json' };
+import authentication from './src/authentication.js';
+import { afters, befores } from './src/http/middleware.js';
+import { byKey, type ResourceOperations } from './src/operations/define.js';
+import { appointmentsOperations } from './src/resources/appointments.js';
+import { businessesOperations } from './src/resources/businesses.js';
+import { contactOperations, contactSearchOrCreates, hydrateContactProfile } from './src/resources/contacts.js';
+import { customFieldsOperations } from './src/resources/customFields.js';
+import { notesOperations } from './src/resources/notes.js';
+import { tagsOperations } from './src/resources/tags.js';
+import { tasksOperations } from './src/resources/tasks.js';
+import { usersOperations } from './src/resources/users.js';
+
+/** Every GHL noun declares its operations in src/resources/<noun>.ts; this file only gathers them. */
+const resources: ResourceOperations[] = [
+  contactOperations,
+  tasksOperations,
+  notesOperations,
+  appointmentsOperations,
+  tagsOperations,
+  businessesOperations,
+  usersOperations,
+  customFieldsOperations,
+];
+
+export default defineApp({
+  version: packageJson.version,
+  platformVersion: zapier.version,
+  authentication,
+  beforeRequest: [...befores],
+  afterResponse: [...afters],
+  hydrators: { contactProfile: hydrateContactProfile },
+  triggers: byKey(resources.flatMap((r) => r.triggers ?? [])),
+  searches: byKey(resources.flatMap((r) => r.searches ?? [])),
+  creates: byKey(resources.flatMap((r) => r.creates ?? [])),
+  searchOrCreates: contactSearchOrCreates,
+});

@@ -1,0 +1,134 @@
+import type { Authentication, Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
+import { OAUTH_SCOPES, apiBaseUrl, authBaseUrl } from './config.js';
+import { ghlMessage } from './http/errors.js';
+import { ghl, path } from './http/ghl.js';
+import type { LocationResponse, TokenResponse } from './ghl/types.js';
+
+/**
+ * OAuth2 against a GHL marketplace app (ghl-api.md §3). The user picks one sub-account
+ * (location) on GHL's chooselocation page; the token is bound to that location, and every
+ * operation reads `locationId` from authData. Refresh tokens rotate: each refresh returns a new
+ * one and the old one stops working, so both tokens are always returned to Zapier.
+ */
+
+export const authorizeUrl = async (_z: ZObject, bundle: Bundle): Promise<string> => {
+  const url = new URL(`${authBaseUrl()}/v2/oauth/chooselocation`);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', process.env.CLIENT_ID ?? '');
+  url.searchParams.set('redirect_uri', String(bundle.inputData.redirect_uri ?? ''));
+  url.searchParams.set('scope', OAUTH_SCOPES.join(' '));
+  url.searchParams.set('state', String(bundle.inputData.state ?? ''));
+  // GHL's page takes `+` as a space in the scope list; URLSearchParams writes spaces as `+`.
+  return url.toString();
+};
+
+const missingCredentials = (z: ZObject): Error =>
+  new z.errors.Error(
+    'CLIENT_ID and CLIENT_SECRET are not set for this integration. Set them with `zapier-platform env:set` (or in .env for local runs).',
+    'missing_client_credentials',
+    500,
+  );
+
+/** What Zapier stores in bundle.authData. Never log it: it holds the tokens. */
+export interface GhlAuthData {
+  access_token: string;
+  refresh_token: string;
+  expires_in?: number;
+  locationId: string;
+  companyId: string;
+  userId: string;
+  userType: string;
+  scope: string;
+}
+
+const postToken = async (z: ZObject, form: Record<string, string>, purpose: 'connect' | 'refresh'): Promise<GhlAuthData> => {
+  const clientId = process.env.CLIENT_ID;
+  const clientSecret = process.env.CLIENT_SECRET;
+  if (!clientId || !clientSecret) throw missingCredentials(z);
+  const response: HttpResponse<TokenResponse> = await z.request({
+    url: `${apiBaseUrl()}/oauth/token`,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, ...form }).toString(),
+    skipThrowForStatus: true,
+  });
+  if (response.status >= 400) {
+    const says = ghlMessage(response.data) ?? `HTTP ${response.status}`;
+    if (purpose === 'refresh' && response.status < 500) {
+      // A rotated (already used) or revoked refresh token can never work again: ask for a reconnect
+      // instead of letting Zapier refresh in a loop.
+      throw new z.errors.ExpiredAuthError(`GHL refused to renew the connection (${says}). Please reconnect your GHL account.`);
+    }
+    throw new z.errors.Error(`GHL refused the sign-in (${says}).`, 'oauth_token_error', response.status);
+  }
+  const token = response.data;
+  if (!token || typeof token.access_token !== 'string' || typeof token.refresh_token !== 'string') {
+    throw new z.errors.Error('GHL answered the token request without tokens; please try connecting again.', 'oauth_token_error', 502);
+  }
+  if (token.userType === 'Company' || !token.locationId) {
+    throw new z.errors.Error(
+      'This connection was made for an agency (Company) account, but contacts live in sub-accounts. Reconnect and choose a sub-account (location) on the GHL page.',
+      'company_token_refused',
+      400,
+    );
+  }
+  return {
+    access_token: token.access_token,
+    refresh_token: token.refresh_token,
+    expires_in: token.expires_in,
+    locationId: token.locationId,
+    companyId: token.companyId ?? '',
+    userId: token.userId ?? '',
+    userType: token.userType ?? 'Location',
+    scope: token.scope ?? '',
+  };
+};
+
+export const getAccessToken = (z: ZObject, bundle: Bundle): Promise<GhlAuthData> =>
+  postToken(
+    z,
+    {
+      grant_type: 'authorization_code',
+      code: String(bundle.inputData.code ?? ''),
+      user_type: 'Location',
+      redirect_uri: String(bundle.inputData.redirect_uri ?? ''),
+    },
+    'connect',
+  );
+
+export const refreshAccessToken = (z: ZObject, bundle: Bundle): Promise<GhlAuthData> =>
+  postToken(z, { grant_type: 'refresh_token', refresh_token: bundle.authData.refresh_token ?? '', user_type: 'Location' }, 'refresh');
+
+/** One cheap call that proves the token works for its location; its answer feeds the connection label. */
+export const testAuth = async (z: ZObject, bundle: Bundle): Promise<{ id: string; name: string }> => {
+  const locationId = bundle.authData.locationId;
+  if (!locationId) {
+    throw new z.errors.Error('This connection has no sub-account. Reconnect and choose a sub-account (location).', 'company_token_refused', 400);
+  }
+  const response = await ghl(z, bundle).get<LocationResponse>(path`/locations/${locationId}`);
+  const location = response.data.location;
+  return { id: location?.id ?? locationId, name: location?.name ?? '' };
+};
+
+/** The location's name, as Zapier's publishing rules ask (no tokens, no long ids). */
+export const connectionLabel = async (_z: ZObject, bundle: Bundle): Promise<string> => {
+  const name = String((bundle.inputData as { name?: unknown }).name ?? '').trim();
+  return name || 'GHL sub-account';
+};
+
+export default {
+  type: 'oauth2',
+  test: testAuth,
+  connectionLabel,
+  fields: [
+    { key: 'locationId', type: 'string', required: false, computed: true },
+    { key: 'userType', type: 'string', required: false, computed: true },
+  ],
+  oauth2Config: {
+    authorizeUrl,
+    getAccessToken,
+    refreshAccessToken,
+    scope: OAUTH_SCOPES.join(' '),
+    autoRefresh: true,
+  },
+} satisfies Authentication;

@@ -1,0 +1,43 @@
+/**
+ * Where GHL lives. Production by default; the sandbox (and white-label installs, whose
+ * marketplace runs on another domain) point these elsewhere through the environment.
+ * Read at call time, not import time, so tests and `zapier-platform invoke` can change them.
+ */
+export const PRODUCTION_API_BASE_URL = 'https://services.leadconnectorhq.com';
+export const PRODUCTION_AUTH_BASE_URL = 'https://marketplace.gohighlevel.com';
+
+/** The API version every Contacts/Locations/Users/Businesses operation declares in the spec. */
+export const GHL_API_VERSION = '2021-07-28';
+/** Calendars declare a different version in `openapi/apps/calendars.json`. */
+export const GHL_CALENDARS_API_VERSION = '2021-04-15';
+
+const trimSlash = (url: string): string => url.replace(/\/+$/, '');
+
+export const apiBaseUrl = (): string =>
+  trimSlash(process.env.GHL_API_BASE_URL || PRODUCTION_API_BASE_URL);
+
+export const authBaseUrl = (): string =>
+  trimSlash(process.env.GHL_AUTH_BASE_URL || PRODUCTION_AUTH_BASE_URL);
+
+/** Per-request timeout. Zapier gives a step 30 s in all; leave room for a retry and the response. */
+export const requestTimeoutMs = (): number => {
+  const fromEnv = Number(process.env.GHL_REQUEST_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 20_000;
+};
+
+/**
+ * OAuth scopes the app asks for, each needed by at least one operation.
+ * The README's "Scopes" table says which operation needs which; keep them in sync
+ * (test/config.test.ts checks that every scope here is listed there).
+ */
+export const OAUTH_SCOPES = [
+  'contacts.readonly',
+  'contacts.write',
+  'locations.readonly',
+  'locations/customFields.readonly',
+  'locations/tags.readonly',
+  'locations/tasks.readonly',
+  'users.readonly',
+  'businesses.readonly',
+  'calendars/events.readonly',
+] as const;

@@ -1,0 +1,126 @@
+import type { HttpResponse, ZObject } from 'zapier-platform-core';
+
+/**
+ * The one place where GHL answers become Zapier errors.
+ *
+ * GHL error bodies (ghl-api.md §4.2): `{ statusCode, message, error?, traceId?, meta? }` where
+ * `message` is a string (400/401/403) or an array of strings (422 validation). Proxies in front
+ * of GHL answer 502/503 with HTML, and a dropped connection leaves a truncated body, so nothing
+ * here assumes the body is JSON.
+ */
+
+export interface GhlErrorBody {
+  statusCode?: number;
+  message?: string | string[];
+  error?: string;
+  error_description?: string;
+  traceId?: string;
+  meta?: { contactId?: string; contactName?: string; matchingField?: string };
+}
+
+/** Fallback when a throttled answer carries no timing header: GHL's burst window is 10 s. */
+export const DEFAULT_THROTTLE_DELAY_SECONDS = 10;
+
+const asObject = (data: unknown): GhlErrorBody =>
+  data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as GhlErrorBody) : {};
+
+/** GHL's own words for an error, whatever shape they came in. */
+export const ghlMessage = (data: unknown): string | undefined => {
+  const body = asObject(data);
+  const message = body.message;
+  if (Array.isArray(message)) {
+    const parts = message.filter((m): m is string => typeof m === 'string' && m.trim() !== '');
+    if (parts.length) return parts.join('; ');
+  } else if (typeof message === 'string' && message.trim() !== '') {
+    return message.trim();
+  }
+  if (typeof body.error_description === 'string' && body.error_description) return body.error_description;
+  if (typeof body.error === 'string' && body.error) return body.error;
+  return undefined;
+};
+
+/** The duplicate-contact 400 names the contact that already exists; callers can recover with it. */
+export const duplicateContactId = (response: Pick<HttpResponse, 'status' | 'data'>): string | undefined => {
+  if (response.status !== 400) return undefined;
+  const id = asObject(response.data).meta?.contactId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+};
+
+const header = (response: HttpResponse, name: string): string | undefined => {
+  const value = response.getHeader(name);
+  return value === null || value === undefined || value === '' ? undefined : String(value);
+};
+
+/**
+ * Seconds to wait before retrying a 429: `Retry-After` (seconds) if GHL or a proxy sent it,
+ * else GHL's burst window from `X-RateLimit-Interval-Milliseconds`, else 10 s.
+ */
+export const throttleDelaySeconds = (response: HttpResponse): number => {
+  const retryAfter = Number(header(response, 'retry-after'));
+  if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.ceil(retryAfter);
+  const intervalMs = Number(header(response, 'x-ratelimit-interval-milliseconds'));
+  if (Number.isFinite(intervalMs) && intervalMs > 0) return Math.ceil(intervalMs / 1000);
+  return DEFAULT_THROTTLE_DELAY_SECONDS;
+};
+
+const traceIdOf = (response: HttpResponse): string | undefined => {
+  const fromBody = asObject(response.data).traceId;
+  return typeof fromBody === 'string' && fromBody ? fromBody : header(response, 'x-trace-id');
+};
+
+const withTrace = (message: string, response: HttpResponse): string => {
+  const traceId = traceIdOf(response);
+  return traceId ? `${message} (GHL traceId: ${traceId})` : message;
+};
+
+const describeRequest = (response: HttpResponse): string => {
+  const method = (response.request?.method ?? 'GET').toUpperCase();
+  let path = '';
+  try {
+    path = new URL(response.request?.url ?? '').pathname;
+  } catch {
+    path = '';
+  }
+  return path ? `${method} ${path}` : method;
+};
+
+/**
+ * The Zapier error for a GHL answer, or undefined when the answer is a success.
+ * 401 is absent on purpose: with `autoRefresh` core turns it into RefreshAuthError before any
+ * app middleware runs, which is what we want (refresh, then retry once).
+ */
+export const ghlErrorFor = (z: ZObject, response: HttpResponse): Error | undefined => {
+  const { status } = response;
+  if (status < 400) return undefined;
+  const ghlSays = ghlMessage(response.data);
+
+  if (status === 429) {
+    const delay = throttleDelaySeconds(response);
+    return new z.errors.ThrottledError(
+      withTrace(`GHL's rate limit was reached (100 requests per 10 seconds per sub-account). Zapier will retry in ${delay} s.`, response),
+      delay,
+    );
+  }
+  if (status >= 500) {
+    const what = ghlSays ?? `HTTP ${status}`;
+    return new z.errors.Error(
+      withTrace(`GHL failed to process ${describeRequest(response)}: ${what}. This is usually temporary; retrying the step may help.`, response),
+      'ghl_server_error',
+      status,
+    );
+  }
+  if (status === 401) {
+    return new z.errors.ExpiredAuthError(
+      withTrace(`GHL refused the connection's token: ${ghlSays ?? 'unauthorized'}. Please reconnect your GHL account.`, response),
+    );
+  }
+  if (status === 403) {
+    return new z.errors.Error(
+      withTrace(`GHL denied access: ${ghlSays ?? 'forbidden'}. Check that the connected sub-account is the one that holds this record and that the app was granted the needed scope.`, response),
+      'ghl_forbidden',
+      status,
+    );
+  }
+  const fallback = status === 404 ? 'not found' : `HTTP ${status}`;
+  return new z.errors.Error(withTrace(`GHL rejected the request: ${ghlSays ?? fallback}`, response), status === 422 ? 'ghl_invalid_input' : 'ghl_bad_request', status);
+};

@@ -1,0 +1,132 @@
+import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
+import { apiBaseUrl, requestTimeoutMs } from '../config.js';
+import { ghlErrorFor } from './errors.js';
+
+/**
+ * The request helper every operation uses: `ghl(z, bundle).get(path`/contacts/${id}`)`.
+ * It builds the URL from the configured host, encodes every id placed in a path, sends through
+ * `z.request` (so Zapier's logging, censoring, auth refresh and our middleware all apply) and
+ * turns transport failures and unreadable bodies into errors a user can act on.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** A path whose interpolated values were checked and percent-encoded by {@link path}. */
+export interface GhlPath {
+  readonly value: string;
+}
+
+export class UnsafePathSegmentError extends Error {}
+
+const encodeSegment = (raw: unknown): string => {
+  if (typeof raw !== 'string' && typeof raw !== 'number') {
+    throw new UnsafePathSegmentError(`expected an id, got ${raw === null ? 'null' : typeof raw}`);
+  }
+  const value = String(raw).trim();
+  if (value === '' || value === '.' || value === '..') {
+    throw new UnsafePathSegmentError(`"${value}" is not a valid id`);
+  }
+  return encodeURIComponent(value);
+};
+
+/** Tagged template for API paths: `path`/contacts/${contactId}/tasks``. Each value is one encoded segment. */
+export const path = (strings: TemplateStringsArray, ...values: unknown[]): GhlPath => ({
+  value: strings.reduce((out, literal, i) => out + literal + (i < values.length ? encodeSegment(values[i]) : ''), ''),
+});
+
+export interface GhlRequest {
+  method: HttpMethod;
+  path: GhlPath;
+  params?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Hand error answers back to the caller (it must call `ghlErrorFor` for those it does not handle). */
+  skipThrowForStatus?: boolean;
+  /** A read that may be sent twice safely: retried once after a 5xx, a dropped connection or an unreadable body. */
+  idempotent?: boolean;
+}
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
+
+/** Errors thrown by node-fetch itself (not by our middleware): the request may or may not have reached GHL. */
+const isTransportError = (error: unknown): boolean => {
+  const e = error as { name?: string; code?: string; type?: string; errno?: string } | null;
+  if (!e) return false;
+  return (
+    e.name === 'FetchError' ||
+    e.name === 'AbortError' ||
+    e.type === 'request-timeout' ||
+    e.type === 'body-timeout' ||
+    NETWORK_CODES.has(String(e.code ?? e.errno ?? ''))
+  );
+};
+
+const describe = (req: GhlRequest): string => `${req.method} ${req.path.value}`;
+
+export const ghl = (z: ZObject, _bundle: Bundle) => {
+  const sendOnce = async <T>(req: GhlRequest): Promise<HttpResponse<T>> => {
+    const options: HttpRequestOptions & { url: string } = {
+      url: apiBaseUrl() + req.path.value,
+      method: req.method,
+      timeout: requestTimeoutMs(),
+      skipThrowForStatus: req.skipThrowForStatus ?? false,
+    };
+    if (req.params) {
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.params)) if (v !== undefined) params[k] = String(v);
+      options.params = params;
+    }
+    if (req.body !== undefined) {
+      options.body = JSON.stringify(req.body);
+      options.headers = { 'Content-Type': 'application/json' };
+    }
+    let response: HttpResponse<T>;
+    try {
+      response = (await z.request(options)) as HttpResponse<T>;
+    } catch (error) {
+      if (!isTransportError(error)) throw error;
+      const reason = (error as Error).message?.replace(/https?:\/\/[^\s]+/g, '<GHL>') ?? 'network error';
+      const maybeApplied = req.method === 'GET' ? '' : ' GHL may or may not have applied the change; a Zapier retry of this step is safe only for steps that look the record up first (the Find or Create steps).';
+      throw new z.errors.Error(
+        `Could not reach GHL for ${describe(req)} (${reason}). This is usually temporary; retrying the step may help.${maybeApplied}`,
+        'ghl_unreachable',
+        502,
+      );
+    }
+    const unreadable = response.status < 300 && response.data === undefined && response.content.trim() !== '';
+    if (unreadable) {
+      throw new z.errors.Error(
+        `GHL answered ${describe(req)} with a body that is not valid JSON (HTTP ${response.status}, ${response.content.length} bytes). Nothing was reported as done; retrying the step may help.`,
+        'ghl_unreadable_response',
+        502,
+      );
+    }
+    return response;
+  };
+
+  const request = async <T = any>(req: GhlRequest): Promise<HttpResponse<T>> => {
+    if (!req.idempotent) return sendOnce<T>(req);
+    try {
+      const response = await sendOnce<T>({ ...req, skipThrowForStatus: true });
+      if (response.status >= 500) return await sendOnce<T>(req);
+      if (!req.skipThrowForStatus) {
+        const error = ghlErrorFor(z, response);
+        if (error) throw error;
+      }
+      return response;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ghl_unreachable' || code === 'ghl_unreadable_response') return sendOnce<T>(req);
+      throw error;
+    }
+  };
+
+  return {
+    request,
+    get: <T = any>(p: GhlPath, params?: GhlRequest['params']) => request<T>({ method: 'GET', path: p, params, idempotent: true }),
+    post: <T = any>(p: GhlPath, body: unknown, extra: Partial<GhlRequest> = {}) => request<T>({ method: 'POST', path: p, body, ...extra }),
+    put: <T = any>(p: GhlPath, body: unknown, extra: Partial<GhlRequest> = {}) => request<T>({ method: 'PUT', path: p, body, ...extra }),
+    delete: <T = any>(p: GhlPath, body?: unknown, extra: Partial<GhlRequest> = {}) => request<T>({ method: 'DELETE', path: p, body, ...extra }),
+  };
+};
+
+export type GhlClient = ReturnType<typeof ghl>;

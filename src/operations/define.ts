@@ -1,0 +1,147 @@
+import type { Bundle, Create, Search, Trigger, ZObject } from 'zapier-platform-core';
+import { InvalidInputError, InputReader } from '../lib/input.js';
+import { UnsafePathSegmentError, ghl, type GhlClient } from '../http/ghl.js';
+
+/**
+ * Operations are declared as data (one file per GHL noun under src/resources/) and turned into
+ * Zapier triggers, searches and creates here. A declaration names its fields, how raw Zapier input
+ * becomes a validated input (`parse`, the pre-send hook), what it sends (`perform`, usually one
+ * `api.*` call) and how GHL's answer becomes output (its own small functions in the noun's file).
+ */
+
+export interface OperationContext<I> {
+  z: ZObject;
+  bundle: Bundle;
+  api: GhlClient;
+  input: I;
+  /** The sub-account the connection was made for; every GHL call is scoped to it. */
+  locationId: string;
+}
+
+export type Sample = Record<string, unknown>;
+
+export interface OutputField {
+  key: string;
+  label?: string;
+  type?: 'string' | 'number' | 'boolean' | 'datetime' | 'integer';
+  list?: boolean;
+  primary?: boolean;
+}
+
+/** A Zapier input field (kept loose: the schema is checked by `zapier-platform validate` and test/definition.test.ts). */
+export type InputField = Record<string, unknown> & { key: string };
+export type DynamicInputFields = (z: ZObject, bundle: Bundle) => Promise<InputField[]>;
+
+interface Declaration<I, O> {
+  key: string;
+  noun: string;
+  label: string;
+  description: string;
+  hidden?: boolean;
+  inputFields: Array<InputField | DynamicInputFields>;
+  outputFields?: OutputField[];
+  sample?: Sample;
+  /** Pre-send hook: raw inputData → validated input. Throws InvalidInputError; never sends anything. */
+  parse: (read: InputReader, ctx: { bundle: Bundle }) => I;
+  perform: (ctx: OperationContext<I>) => Promise<O>;
+}
+
+export type TriggerDeclaration<I> = Declaration<I, Array<Record<string, unknown> & { id: string }>> & { canPaginate?: boolean };
+export type SearchDeclaration<I> = Declaration<I, Array<Record<string, unknown>>>;
+export type ActionDeclaration<I> = Declaration<I, Record<string, unknown>>;
+
+const labelsOf = (fields: Array<InputField | DynamicInputFields>): Record<string, string> => {
+  const labels: Record<string, string> = {};
+  for (const f of fields) if (typeof f !== 'function' && typeof f.label === 'string') labels[f.key] = f.label;
+  return labels;
+};
+
+/** Runs a declaration: parse, then perform. Input mistakes become a Zapier error before any request. */
+export const run = <I, O>(decl: Declaration<I, O>) =>
+  async (z: ZObject, bundle: Bundle): Promise<O> => {
+    let input: I;
+    try {
+      const labels = labelsOf(decl.inputFields);
+      input = decl.parse(new InputReader(bundle.inputData ?? {}, labels), { bundle });
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw new z.errors.Error(error.message, 'invalid_input', 400);
+      throw error;
+    }
+    const locationId = bundle.authData?.locationId;
+    if (!locationId) {
+      throw new z.errors.Error('This GHL connection has no sub-account. Reconnect and choose a sub-account (location).', 'company_token_refused', 400);
+    }
+    try {
+      return await decl.perform({ z, bundle, api: ghl(z, bundle), input, locationId });
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw new z.errors.Error(error.message, 'invalid_input', 400);
+      if (error instanceof UnsafePathSegmentError) throw new z.errors.Error(`An id is not valid: ${error.message}.`, 'invalid_input', 400);
+      throw error;
+    }
+  };
+
+const display = (d: Pick<Declaration<unknown, unknown>, 'label' | 'description' | 'hidden'>) => ({
+  label: d.label,
+  description: d.description,
+  ...(d.hidden ? { hidden: true } : {}),
+});
+
+export const pollingTrigger = <I>(d: TriggerDeclaration<I>): Trigger => ({
+  key: d.key,
+  noun: d.noun,
+  display: display(d),
+  operation: {
+    type: 'polling' as const,
+    perform: run(d),
+    inputFields: d.inputFields,
+    ...(d.canPaginate ? { canPaginate: true } : {}),
+    ...(d.outputFields ? { outputFields: d.outputFields } : {}),
+    ...(d.sample ? { sample: d.sample } : {}),
+  },
+}) as never;
+
+export const search = <I>(d: SearchDeclaration<I>): Search => ({
+  key: d.key,
+  noun: d.noun,
+  display: display(d),
+  operation: {
+    perform: run(d),
+    inputFields: d.inputFields,
+    ...(d.outputFields ? { outputFields: d.outputFields } : {}),
+    ...(d.sample ? { sample: d.sample } : {}),
+  },
+}) as never;
+
+export const action = <I>(d: ActionDeclaration<I>): Create => ({
+  key: d.key,
+  noun: d.noun,
+  display: display(d),
+  operation: {
+    perform: run(d),
+    inputFields: d.inputFields,
+    ...(d.outputFields ? { outputFields: d.outputFields } : {}),
+    ...(d.sample ? { sample: d.sample } : {}),
+  },
+}) as never;
+
+// Zapier's generated types are stricter than the runtime schema for loosely typed fields;
+// the schema itself is enforced by `zapier-platform validate` and test/definition.test.ts.
+export type ZapierTrigger = Trigger;
+export type ZapierSearch = Search;
+export type ZapierCreate = Create;
+
+/** What each noun file exports; index.ts merges them. */
+export interface ResourceOperations {
+  triggers?: ZapierTrigger[];
+  searches?: ZapierSearch[];
+  creates?: ZapierCreate[];
+}
+
+export const byKey = <T extends { key: string }>(items: T[]): Record<string, T> => {
+  const out: Record<string, T> = {};
+  for (const item of items) {
+    if (out[item.key]) throw new Error(`Duplicate operation key ${item.key}`);
+    out[item.key] = item;
+  }
+  return out;
+};

@@ -1,0 +1,3 @@
+import type { ResourceOperations } from '../operations/define.js';
+
+export const notesOperations: ResourceOperations = { triggers: [], searches: [], creates: [] };

@@ -1,0 +1,185 @@
+import { DateTime } from 'luxon';
+import type { Appointment, Contact, Note, Task } from '../ghl/types.js';
+import type { OutputField } from '../operations/define.js';
+
+/**
+ * Post-receive hooks: GHL objects → what a Zap step outputs. Each output keeps GHL's own field
+ * names (so users can match them to GHL's docs), adds an explicit `<noun>Id`, and normalises
+ * dates to ISO-8601 with offset (Zapier check D023/T003).
+ */
+
+/** GHL mixes `2026-11-20T09:12:44.000Z` with `2021-07-16 11:00:00` (appointments, no zone: read as UTC). */
+export const isoDate = (value: unknown): string | undefined => {
+  if (typeof value === 'number') return DateTime.fromMillis(value, { zone: 'utc' }).toISO() ?? undefined;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const s = value.trim();
+  const iso = DateTime.fromISO(s, { zone: 'utc', setZone: true });
+  if (iso.isValid) return /[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : (iso.toUTC().toISO() ?? undefined);
+  const spaced = DateTime.fromFormat(s, 'yyyy-MM-dd HH:mm:ss', { zone: 'utc' });
+  return spaced.isValid ? (spaced.toISO() ?? undefined) : s;
+};
+
+const compact = <T extends Record<string, unknown>>(o: T): T => {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+};
+
+export const contactName = (c: Pick<Contact, 'name' | 'firstName' | 'lastName'> & { contactName?: string }): string =>
+  (c.name || [c.firstName, c.lastName].filter(Boolean).join(' ') || c.contactName || '').trim();
+
+export const toContact = (c: Contact) =>
+  compact({
+    id: c.id as string,
+    contactId: c.id as string,
+    locationId: c.locationId,
+    name: contactName(c),
+    firstName: c.firstName,
+    lastName: c.lastName,
+    email: c.email,
+    phone: c.phone,
+    companyName: c.companyName,
+    address1: c.address1,
+    city: c.city,
+    state: c.state,
+    postalCode: c.postalCode,
+    country: c.country,
+    website: c.website,
+    timezone: c.timezone,
+    source: c.source,
+    type: c.type,
+    dnd: c.dnd,
+    tags: c.tags ?? [],
+    assignedTo: c.assignedTo,
+    businessId: c.businessId,
+    dateOfBirth: c.dateOfBirth ? String(c.dateOfBirth).slice(0, 10) : undefined,
+    dateAdded: isoDate(c.dateAdded),
+    dateUpdated: isoDate(c.dateUpdated),
+    customFields: (c.customFields ?? []).map((f) => ({ id: f.id, value: f.value })),
+  });
+export type ContactOutput = ReturnType<typeof toContact>;
+
+export const toTask = (t: Task, contactId?: string) =>
+  compact({
+    id: t.id as string,
+    taskId: t.id as string,
+    contactId: t.contactId ?? contactId,
+    title: t.title,
+    body: t.body,
+    assignedTo: t.assignedTo,
+    dueDate: isoDate(t.dueDate),
+    completed: Boolean(t.completed),
+    dateAdded: isoDate(t.dateAdded),
+    dateUpdated: isoDate(t.dateUpdated),
+  });
+export type TaskOutput = ReturnType<typeof toTask>;
+
+export const toNote = (n: Note, contactId?: string) =>
+  compact({
+    id: n.id as string,
+    noteId: n.id as string,
+    contactId: n.contactId ?? contactId,
+    body: n.body,
+    userId: n.userId,
+    dateAdded: isoDate(n.dateAdded),
+  });
+export type NoteOutput = ReturnType<typeof toNote>;
+
+export const toAppointment = (a: Appointment, contactId?: string) =>
+  compact({
+    id: a.id as string,
+    appointmentId: a.id as string,
+    contactId: a.contactId ?? contactId,
+    calendarId: a.calendarId,
+    title: a.title,
+    status: a.status,
+    appointmentStatus: a.appointmentStatus,
+    assignedUserId: a.assignedUserId,
+    startTime: isoDate(a.startTime),
+    endTime: isoDate(a.endTime),
+    address: a.address,
+    notes: a.notes,
+    dateAdded: isoDate(a.dateAdded),
+  });
+export type AppointmentOutput = ReturnType<typeof toAppointment>;
+
+const time = (s: string | undefined): number => (s ? Date.parse(s) || 0 : 0);
+
+/**
+ * The brief's `mostRecentTask`: the task added last. GHL's TaskSchema has no creation date, so
+ * when `dateAdded` is missing the latest due date stands in for it.
+ */
+export const mostRecentTask = (tasks: TaskOutput[]): TaskOutput | null =>
+  tasks.reduce<TaskOutput | null>((best, t) => {
+    if (!best) return t;
+    const a = time(t.dateAdded ?? t.dueDate);
+    const b = time(best.dateAdded ?? best.dueDate);
+    return a > b ? t : best;
+  }, null);
+
+/** The open task due soonest: what a salesperson should do next. */
+export const nextOpenTask = (tasks: TaskOutput[]): TaskOutput | null =>
+  tasks.filter((t) => !t.completed).reduce<TaskOutput | null>((best, t) => (!best || time(t.dueDate) < time(best.dueDate) ? t : best), null);
+
+export const contactOutputFields: OutputField[] = [
+  { key: 'id', label: 'Contact ID' },
+  { key: 'contactId', label: 'Contact ID (copy)' },
+  { key: 'locationId', label: 'Sub-account (Location) ID' },
+  { key: 'name', label: 'Full Name' },
+  { key: 'firstName', label: 'First Name' },
+  { key: 'lastName', label: 'Last Name' },
+  { key: 'email', label: 'Email' },
+  { key: 'phone', label: 'Phone' },
+  { key: 'companyName', label: 'Company Name' },
+  { key: 'address1', label: 'Street Address' },
+  { key: 'city', label: 'City' },
+  { key: 'state', label: 'State' },
+  { key: 'postalCode', label: 'Postal Code' },
+  { key: 'country', label: 'Country' },
+  { key: 'website', label: 'Website' },
+  { key: 'timezone', label: 'Timezone' },
+  { key: 'source', label: 'Source' },
+  { key: 'type', label: 'Contact Type' },
+  { key: 'dnd', label: 'Do Not Disturb', type: 'boolean' },
+  { key: 'tags', label: 'Tags', list: true },
+  { key: 'assignedTo', label: 'Assigned User ID' },
+  { key: 'businessId', label: 'Business ID' },
+  { key: 'dateOfBirth', label: 'Date of Birth' },
+  { key: 'dateAdded', label: 'Date Added', type: 'datetime' },
+  { key: 'dateUpdated', label: 'Date Updated', type: 'datetime' },
+];
+
+export const taskOutputFields: OutputField[] = [
+  { key: 'id', label: 'Task ID' },
+  { key: 'taskId', label: 'Task ID (copy)' },
+  { key: 'contactId', label: 'Contact ID' },
+  { key: 'title', label: 'Title' },
+  { key: 'body', label: 'Description' },
+  { key: 'assignedTo', label: 'Assigned User ID' },
+  { key: 'dueDate', label: 'Due Date', type: 'datetime' },
+  { key: 'completed', label: 'Completed', type: 'boolean' },
+];
+
+export const noteOutputFields: OutputField[] = [
+  { key: 'id', label: 'Note ID' },
+  { key: 'noteId', label: 'Note ID (copy)' },
+  { key: 'contactId', label: 'Contact ID' },
+  { key: 'body', label: 'Note' },
+  { key: 'userId', label: 'Author User ID' },
+  { key: 'dateAdded', label: 'Date Added', type: 'datetime' },
+];
+
+export const appointmentOutputFields: OutputField[] = [
+  { key: 'id', label: 'Appointment ID' },
+  { key: 'appointmentId', label: 'Appointment ID (copy)' },
+  { key: 'contactId', label: 'Contact ID' },
+  { key: 'calendarId', label: 'Calendar ID' },
+  { key: 'title', label: 'Title' },
+  { key: 'status', label: 'Status' },
+  { key: 'appointmentStatus', label: 'Appointment Status' },
+  { key: 'assignedUserId', label: 'Assigned User ID' },
+  { key: 'startTime', label: 'Start Time', type: 'datetime' },
+  { key: 'endTime', label: 'End Time', type: 'datetime' },
+  { key: 'address', label: 'Address' },
+  { key: 'notes', label: 'Notes' },
+  { key: 'dateAdded', label: 'Date Added', type: 'datetime' },
+];
