@@ -37,15 +37,43 @@ export const trigger = (key: string) => (App.triggers as Record<string, Operatio
 export const search = (key: string) => (App.searches as Record<string, Operation>)[key] as Operation;
 export const create = (key: string) => (App.creates as Record<string, Operation>)[key] as Operation;
 
-/** Expects a promise to reject with a Zapier error of this name whose message matches. */
-export const rejectsWith = async (promise: Promise<unknown>, name: string, message: RegExp | string) => {
+export interface ZapierErrorInfo {
+  name: string;
+  /** What the user sees in the Zap history. */
+  message: string;
+  code?: string;
+  status?: number;
+  delay?: number;
+}
+
+/**
+ * Zapier's errors carry their data in different places: `z.errors.Error` (name "AppError") and
+ * ThrottledError JSON-encode `{ message, code, status | delay }` into `message`; the others get a
+ * "What happened:" context block prepended by core, with our message as the last line.
+ */
+export const zapierError = (error: unknown): ZapierErrorInfo => {
+  const e = error as Error;
+  if (e.name === 'AppError' || e.name === 'ThrottledError') {
+    const data = JSON.parse(e.message) as Omit<ZapierErrorInfo, 'name'>;
+    return { name: e.name, ...data };
+  }
+  const lines = String(e.message).split('\n').map((l) => l.trim()).filter(Boolean);
+  return { name: e.name, message: e.message.includes('What happened:') ? (lines[lines.length - 1] ?? '') : e.message };
+};
+
+/**
+ * Expects a promise to reject with a Zapier error. `name` is "AppError" for `z.errors.Error`.
+ * Returns the decoded error so tests can assert `code`, `status` or `delay` exactly.
+ */
+export const rejectsWith = async (promise: Promise<unknown>, name: string, message: RegExp | string): Promise<ZapierErrorInfo> => {
   const error = await promise.then(
     () => undefined,
-    (e: unknown) => e as Error,
+    (e: unknown) => e,
   );
   expect(error).toBeDefined();
-  expect(error?.name).toBe(name);
-  if (typeof message === 'string') expect(error?.message).toBe(message);
-  else expect(error?.message).toMatch(message);
-  return error as Error & { code?: string; status?: number };
+  const info = zapierError(error);
+  expect(info.name).toBe(name);
+  if (typeof message === 'string') expect(info.message).toBe(message);
+  else expect(info.message).toMatch(message);
+  return info;
 };

@@ -13,3 +13,9 @@ delete process.env.GHL_AUTH_BASE_URL;
 afterEach(() => {
   nock.cleanAll();
 });
+
+// Jest gives every test file its own copy of nock; each must unhook itself from `http` when its
+// file ends, or the next file's requests meet a stale interceptor.
+afterAll(() => {
+  nock.restore();
+});

@@ -63,6 +63,9 @@ export const throttleDelaySeconds = (response: HttpResponse): number => {
   return DEFAULT_THROTTLE_DELAY_SECONDS;
 };
 
+/** Ends a GHL message with exactly one period, so it can be followed by our advice. */
+const sentence = (s: string): string => `${s.replace(/[.\s]+$/, '')}.`;
+
 const traceIdOf = (response: HttpResponse): string | undefined => {
   const fromBody = asObject(response.data).traceId;
   return typeof fromBody === 'string' && fromBody ? fromBody : header(response, 'x-trace-id');
@@ -116,7 +119,7 @@ export const ghlErrorFor = (z: ZObject, response: HttpResponse): Error | undefin
   }
   if (status === 403) {
     return new z.errors.Error(
-      withTrace(`GHL denied access: ${ghlSays ?? 'forbidden'}. Check that the connected sub-account is the one that holds this record and that the app was granted the needed scope.`, response),
+      withTrace(`GHL denied access: ${sentence(ghlSays ?? 'forbidden')} Check that the connected sub-account is the one that holds this record and that the app was granted the needed scope.`, response),
       'ghl_forbidden',
       status,
     );

@@ -62,6 +62,13 @@ const isTransportError = (error: unknown): boolean => {
 
 const describe = (req: GhlRequest): string => `${req.method} ${req.path.value}`;
 
+/** Errors after which a read may be sent once more (Zapier's AppError keeps its code inside a JSON message). */
+const retryable = new WeakSet<object>();
+const markRetryable = <E extends object>(error: E): E => {
+  retryable.add(error);
+  return error;
+};
+
 export const ghl = (z: ZObject, _bundle: Bundle) => {
   const sendOnce = async <T>(req: GhlRequest): Promise<HttpResponse<T>> => {
     const options: HttpRequestOptions & { url: string } = {
@@ -84,21 +91,22 @@ export const ghl = (z: ZObject, _bundle: Bundle) => {
       response = (await z.request(options)) as HttpResponse<T>;
     } catch (error) {
       if (!isTransportError(error)) throw error;
-      const reason = (error as Error).message?.replace(/https?:\/\/[^\s]+/g, '<GHL>') ?? 'network error';
+      // First line only: core may append a context block; the URL is replaced because it can carry query values.
+      const reason = String((error as Error).message ?? 'network error').split('\n')[0]!.replace(/https?:\/\/[^\s]+/g, '<GHL>');
       const maybeApplied = req.method === 'GET' ? '' : ' GHL may or may not have applied the change; a Zapier retry of this step is safe only for steps that look the record up first (the Find or Create steps).';
-      throw new z.errors.Error(
+      throw markRetryable(new z.errors.Error(
         `Could not reach GHL for ${describe(req)} (${reason}). This is usually temporary; retrying the step may help.${maybeApplied}`,
         'ghl_unreachable',
         502,
-      );
+      ));
     }
     const unreadable = response.status < 300 && response.data === undefined && response.content.trim() !== '';
     if (unreadable) {
-      throw new z.errors.Error(
+      throw markRetryable(new z.errors.Error(
         `GHL answered ${describe(req)} with a body that is not valid JSON (HTTP ${response.status}, ${response.content.length} bytes). Nothing was reported as done; retrying the step may help.`,
         'ghl_unreadable_response',
         502,
-      );
+      ));
     }
     return response;
   };
@@ -114,8 +122,7 @@ export const ghl = (z: ZObject, _bundle: Bundle) => {
       }
       return response;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'ghl_unreachable' || code === 'ghl_unreadable_response') return sendOnce<T>(req);
+      if (error && typeof error === 'object' && retryable.has(error)) return sendOnce<T>(req);
       throw error;
     }
   };
