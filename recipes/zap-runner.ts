@@ -1,0 +1,161 @@
+/**
+ * Runs the app's real operations the way Zapier runs a Zap's steps, against the local sandbox:
+ * connects through the app's own OAuth code (authorize URL → GHL's chooselocation page → code →
+ * token), refreshes and retries once when a step meets an expired token (Zapier's autoRefresh),
+ * and implements search-or-create (search, then update or create). Used by `npm run demo` and the
+ * end-to-end tests; never part of build.zip.
+ */
+import zapier from 'zapier-platform-core';
+import App from '../index.js';
+import type { Sandbox } from '../sandbox/server.js';
+
+type Kind = 'triggers' | 'searches' | 'creates';
+type AuthData = Record<string, string>;
+type Perform = (z: unknown, bundle: unknown) => unknown;
+type Operation = { operation: { perform: Perform } };
+
+export interface StepRecord {
+  name: string;
+  kind: Kind | 'searchOrCreates' | 'filter';
+  key: string;
+  input: Record<string, unknown>;
+  output?: unknown;
+  error?: string;
+  /** Requests the sandbox received during the step (including a token refresh). */
+  requests: number;
+  ms: number;
+}
+
+/** Submits the first form of an HTML page the way a browser would (hidden inputs and checked radios). */
+const submitFirstForm = async (pageUrl: string, html: string): Promise<Response> => {
+  const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+  if (!form) throw new Error(`No form on ${pageUrl}`);
+  const fields = new URLSearchParams();
+  for (const input of (form[2] ?? '').matchAll(/<input([^>]*)>/gi)) {
+    const attrs = input[1] ?? '';
+    const name = /name="([^"]*)"/.exec(attrs)?.[1];
+    const value = /value="([^"]*)"/.exec(attrs)?.[1] ?? '';
+    const type = /type="([^"]*)"/.exec(attrs)?.[1] ?? 'text';
+    if (!name || (type === 'radio' && !/\schecked/.test(attrs))) continue;
+    fields.append(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'"));
+  }
+  return fetch(new URL(form[1] as string, pageUrl), {
+    method: 'POST',
+    body: fields,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    redirect: 'manual',
+  });
+};
+
+export class ZapRunner {
+  readonly steps: StepRecord[] = [];
+  readonly appTester = zapier.createAppTester(App);
+  authData: AuthData = {};
+  connectionLabel = '';
+  /** Refresh tokens seen, oldest first: a rotated one must never be sent again. */
+  readonly refreshTokens: string[] = [];
+
+  constructor(readonly sandbox: Sandbox) {}
+
+  /** Points the app at the sandbox the way `.env` does for `zapier-platform invoke`. */
+  static useSandbox(sandbox: Sandbox): void {
+    process.env.GHL_API_BASE_URL = sandbox.url;
+    process.env.GHL_AUTH_BASE_URL = sandbox.url;
+    process.env.CLIENT_ID = sandbox.clientId;
+    process.env.CLIENT_SECRET = sandbox.clientSecret;
+  }
+
+  private call(fn: unknown, bundle: Record<string, unknown>): Promise<any> {
+    return this.appTester(fn as never, bundle as never) as Promise<any>;
+  }
+
+  /** The whole OAuth connection, as a user clicking "Connect" in Zapier would do it. */
+  async connect(redirectUri = 'https://zapier.com/dashboard/auth/oauth/return/GhlContactsCLIAPI/'): Promise<AuthData> {
+    ZapRunner.useSandbox(this.sandbox);
+    const oauth = App.authentication!.oauth2Config!;
+    const state = `st-${Date.now()}`;
+    const authorizeUrl: string = await this.call(oauth.authorizeUrl, { inputData: { redirect_uri: redirectUri, state } });
+    const page = await fetch(authorizeUrl);
+    if (page.status !== 200) throw new Error(`The authorize page answered ${page.status}: ${await page.text()}`);
+    const approved = await submitFirstForm(authorizeUrl, await page.text());
+    const location = approved.headers.get('location');
+    if (approved.status !== 302 || !location) throw new Error(`Approving did not redirect (HTTP ${approved.status})`);
+    const back = new URL(location);
+    if (back.searchParams.get('state') !== state) throw new Error('The state did not come back unchanged');
+    const tokens = await this.call(oauth.getAccessToken, { inputData: { code: back.searchParams.get('code'), redirect_uri: redirectUri, state } });
+    this.authData = tokens;
+    this.refreshTokens.push(tokens.refresh_token);
+    const tested = await this.call(App.authentication!.test, { authData: this.authData });
+    this.connectionLabel = await this.call(App.authentication!.connectionLabel, { authData: this.authData, inputData: tested });
+    return this.authData;
+  }
+
+  private async refresh(): Promise<void> {
+    const fresh = await this.call(App.authentication!.oauth2Config!.refreshAccessToken, { authData: this.authData });
+    this.authData = { ...this.authData, ...fresh };
+    this.refreshTokens.push(fresh.refresh_token);
+  }
+
+  private operation(kind: Kind, key: string): Operation {
+    const op = (App[kind] as Record<string, Operation> | undefined)?.[key];
+    if (!op) throw new Error(`The app has no ${kind} ${key}`);
+    return op;
+  }
+
+  /** One step; a RefreshAuthError leads to one refresh and one retry, as on Zapier. */
+  async perform(kind: Kind, key: string, inputData: Record<string, unknown>, meta: Record<string, unknown> = {}): Promise<any> {
+    const op = this.operation(kind, key);
+    const bundle = () => ({ authData: this.authData, inputData, meta: { timezone: 'America/New_York', ...meta } });
+    try {
+      return await this.call(op.operation.perform, bundle());
+    } catch (error) {
+      if ((error as Error).name !== 'RefreshAuthError') throw error;
+      await this.refresh();
+      return this.call(op.operation.perform, bundle());
+    }
+  }
+
+  /** Runs and records a step; errors are recorded and re-thrown. */
+  async step<T = any>(name: string, kind: Kind, key: string, input: Record<string, unknown>, meta: Record<string, unknown> = {}): Promise<T> {
+    const before = this.sandbox.requests.length;
+    const started = Date.now();
+    const record: StepRecord = { name, kind, key, input, requests: 0, ms: 0 };
+    this.steps.push(record);
+    try {
+      record.output = await this.perform(kind, key, input, meta);
+      return record.output as T;
+    } catch (error) {
+      record.error = (error as Error).message;
+      throw error;
+    } finally {
+      record.requests = this.sandbox.requests.length - before;
+      record.ms = Date.now() - started;
+    }
+  }
+
+  /**
+   * Zapier's search-or-create: run the search; if it finds something and the pair has an update
+   * action, run the update with the found id; if it finds nothing, run the create.
+   */
+  async searchOrCreate(name: string, key: string, searchInput: Record<string, unknown>, createInput: Record<string, unknown>) {
+    const pair = (App.searchOrCreates as Record<string, { search: string; create: string; update?: string; updateInputFromSearchOutput?: Record<string, string> }>)[key];
+    if (!pair) throw new Error(`The app has no search-or-create ${key}`);
+    const found = await this.step<Array<Record<string, unknown>>>(`${name}: search`, 'searches', pair.search, searchInput);
+    const first = found[0];
+    if (!first) {
+      const created = await this.step<Record<string, unknown>>(`${name}: create`, 'creates', pair.create, createInput);
+      return { outcome: 'created' as const, record: created };
+    }
+    if (!pair.update) return { outcome: 'found' as const, record: first };
+    const mapped: Record<string, unknown> = { ...createInput };
+    for (const [inputKey, outputKey] of Object.entries(pair.updateInputFromSearchOutput ?? {})) mapped[inputKey] = first[outputKey];
+    const updated = await this.step<Record<string, unknown>>(`${name}: update`, 'creates', pair.update, mapped);
+    return { outcome: 'updated' as const, record: updated, found: first };
+  }
+
+  /** A Zapier Filter step: records why the Zap stopped. */
+  filter(name: string, pass: boolean, reason: string): boolean {
+    this.steps.push({ name, kind: 'filter', key: 'filter', input: { reason }, output: { pass, reason }, requests: 0, ms: 0 });
+    return pass;
+  }
+}
