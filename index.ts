@@ -9,7 +9,7 @@ import { contactOperations, contactSearchOrCreates, hydrateContactProfile } from
 import { customFieldsOperations } from './src/resources/customFields.js';
 import { notesOperations } from './src/resources/notes.js';
 import { tagsOperations } from './src/resources/tags.js';
-import { tasksOperations } from './src/resources/tasks.js';
+import { taskSearchOrCreates, tasksOperations } from './src/resources/tasks.js';
 import { usersOperations } from './src/resources/users.js';
 
 /** Every GHL noun declares its operations in src/resources/<noun>.ts; this file only gathers them. */
@@ -34,5 +34,5 @@ export default defineApp({
   triggers: byKey(resources.flatMap((r) => r.triggers ?? [])),
   searches: byKey(resources.flatMap((r) => r.searches ?? [])),
   creates: byKey(resources.flatMap((r) => r.creates ?? [])),
-  searchOrCreates: contactSearchOrCreates,
+  searchOrCreates: { ...contactSearchOrCreates, ...taskSearchOrCreates },
 });

@@ -99,3 +99,36 @@ export type UsersResponse = UsersSpec['schemas']['LocationSuccessfulResponseDto'
 export type Business = BusinessesSpec['schemas']['BusinessDto'];
 export type BusinessesResponse = BusinessesSpec['schemas']['GetBusinessByLocationResponseDto'];
 export type ContactsByBusinessResponse = C['ContactsSearchSuccessfulResponseDto'];
+
+/**
+ * Correction: items of `POST /locations/:locationId/tasks/search` (spec: `LocationTaskListSuccessfulResponseDto`,
+ * typed as arrays of arrays) are task objects that real answers key by `_id` rather than `id`, and carry
+ * `deleted`, `locationId`, `dateAdded`, `dateUpdated` besides TaskSchema's fields (third-party live probes of the
+ * endpoint; not in the spec). `SearchedTask` accepts both id forms; `toTask` reads either.
+ */
+export type SearchedTask = Task & { _id?: string; deleted?: boolean; locationId?: string };
+export interface SearchedTasksResponse {
+  tasks?: SearchedTask[];
+}
+
+/** Spec `TagsDTO` (add/remove tags body) and the `{ tags }` both tag endpoints answer with (the contact's tags after the change). */
+export type ContactTagsBody = C['TagsDTO'];
+export type ContactTagsResponse = C['CreateAddTagSuccessfulResponseDto'];
+export type DeleteContactResponse = C['DeleteContactsSuccessfulResponseDto'];
+/** `POST /contacts/bulk/business` (spec `add-remove-contact-from-business`): the only documented way to set a contact's business. */
+export type ContactsBusinessUpdateBody = C['ContactsBusinessUpdate'];
+export type ContactsBusinessUpdateResponse = C['ContactsBulkUpateResponse'];
+export type LocationTag = L['LocationTagsSchema'];
+/**
+ * Correction: `GET /contacts/business/:businessId` items are typed `ContactsSearchSchema` (no name,
+ * phone or address), but they are contact records; we read them with the contact shape, whose
+ * fields are all optional, so a missing field simply stays absent.
+ */
+export type BusinessContact = C['ContactsSearchSchema'] & Partial<Contact>;
+/**
+ * Correction: the spec types `dateOfBirth` on CreateContactDto/UpdateContactDto as an empty object
+ * (`Record<string, never>`); its description and GHL's docs list date strings (`YYYY-MM-DD`,
+ * `MM/DD/YYYY`, …), which is what we send.
+ */
+export type CreateContactRequest = Omit<CreateContactBody, 'dateOfBirth'> & { dateOfBirth?: string | null };
+export type UpdateContactRequest = Omit<UpdateContactBody, 'dateOfBirth'> & { dateOfBirth?: string | null };

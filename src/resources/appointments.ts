@@ -1,3 +1,27 @@
-import type { ResourceOperations } from '../operations/define.js';
+import { pollingTrigger, type ResourceOperations } from '../operations/define.js';
+import appointmentSample from '../samples/appointment.json' with { type: 'json' };
+import { getContactAppointments, newestFirst } from './contactRecords.js';
+import { contactIdField } from './fields.js';
+import { appointmentOutputFields } from './shapes.js';
 
-export const appointmentsOperations: ResourceOperations = { triggers: [], searches: [], creates: [] };
+/**
+ * Appointments of a contact: `GET /contacts/:contactId/appointments` → `{ events }` (ghl-api.md
+ * §2.13; Contacts API, Version 2021-07-28). It returns every appointment of the contact at once, so
+ * none can be missed; we sort newest first by when the appointment was booked (`dateAdded`), or by
+ * its start time when GHL leaves `dateAdded` out.
+ */
+
+export const newAppointment = pollingTrigger({
+  key: 'new_appointment',
+  noun: 'Appointment',
+  label: 'New Appointment',
+  description: 'Triggers when an appointment is booked for the chosen contact.',
+  inputFields: [contactIdField({ helpText: 'The contact whose appointments are watched.' })],
+  outputFields: appointmentOutputFields,
+  sample: appointmentSample,
+  parse: (read) => ({ contactId: read.requiredId('contactId') }),
+  perform: async ({ z, api, input }) =>
+    newestFirst(await getContactAppointments({ z, api }, input.contactId), (a) => a.dateAdded ?? a.startTime),
+});
+
+export const appointmentsOperations: ResourceOperations = { triggers: [newAppointment], searches: [], creates: [] };

@@ -1,3 +1,151 @@
-import type { ResourceOperations } from '../operations/define.js';
+import { path } from '../http/ghl.js';
+import { InvalidInputError } from '../lib/input.js';
+import type { CreateNoteBody, Note, UpdateNoteBody } from '../ghl/types.js';
+import { action, pollingTrigger, search, type ResourceOperations } from '../operations/define.js';
+import noteSample from '../samples/note.json' with { type: 'json' };
+import { containsText, getContactNotes, newestFirst } from './contactRecords.js';
+import { contactIdField, noteIdField, userIdField } from './fields.js';
+import { noteOutputFields, toNote, type NoteOutput } from './shapes.js';
 
-export const notesOperations: ResourceOperations = { triggers: [], searches: [], creates: [] };
+/**
+ * Notes: `/contacts/:contactId/notes/*` (ghl-api.md §2.8–2.11). GHL has no location-wide note list
+ * (§7), so New Note watches one chosen contact; `GET /contacts/:contactId/notes` returns all of its
+ * notes at once, so none can be missed, and we sort them newest first by `dateAdded`.
+ */
+
+const byDateAdded = (n: NoteOutput) => n.dateAdded;
+
+const authorField = userIdField({
+  key: 'userId',
+  label: 'Author',
+  helpText: 'The GHL user shown as the author of the note. Leave empty for none.',
+});
+
+export const newNote = pollingTrigger({
+  key: 'new_note',
+  noun: 'Note',
+  label: 'New Note',
+  description: 'Triggers when a note is added to the chosen contact.',
+  inputFields: [contactIdField({ helpText: 'The contact whose notes are watched. GHL can only list notes per contact.' })],
+  outputFields: noteOutputFields,
+  sample: noteSample,
+  parse: (read) => ({ contactId: read.requiredId('contactId') }),
+  perform: async ({ z, api, input }) => newestFirst(await getContactNotes({ z, api }, input.contactId), byDateAdded),
+});
+
+/** Dropdown labels: notes are often long or HTML; show the first line of text. */
+const noteLabel = (body: string | undefined, id: string): string => {
+  const text = (body ?? '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!text) return `(empty note ${id})`;
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
+export const noteList = pollingTrigger({
+  key: 'note_list',
+  noun: 'Note',
+  label: 'Note List',
+  description: "Triggers when a note is added to a contact; lists the chosen contact's notes for dropdowns.",
+  hidden: true,
+  inputFields: [],
+  sample: noteSample,
+  // The dropdown sits on an action whose Contact field is filled first (`dependsOn`).
+  parse: (read) => {
+    const contactId = read.id('contactId');
+    if (!contactId) throw new InvalidInputError('Choose a Contact first: this list shows the notes of the chosen contact.');
+    return { contactId };
+  },
+  perform: async ({ z, api, input }) =>
+    newestFirst(await getContactNotes({ z, api }, input.contactId), byDateAdded).map((n) => ({ ...n, body: noteLabel(n.body, n.id) })),
+});
+
+export const findNote = search({
+  key: 'find_note',
+  noun: 'Note',
+  label: 'Find Note',
+  description: "Finds a contact's note by text in its body, newest first.",
+  inputFields: [
+    contactIdField({ helpText: 'The contact whose notes are searched.' }),
+    {
+      key: 'text',
+      label: 'Text Contains',
+      required: false,
+      helpText: "Text the note contains (not case-sensitive). Leave empty to get the contact's newest note.",
+    },
+  ],
+  outputFields: noteOutputFields,
+  sample: noteSample,
+  parse: (read) => ({ contactId: read.requiredId('contactId'), text: read.text('text', { max: 1000 }) }),
+  perform: async ({ z, api, input }) => {
+    const notes = await getContactNotes({ z, api }, input.contactId, 'empty');
+    const matches = input.text === undefined ? notes : notes.filter((n) => containsText(n.body, input.text as string));
+    return newestFirst(matches, byDateAdded);
+  },
+});
+
+const contactField = contactIdField({ helpText: 'The contact the note belongs to.' });
+
+export const createNote = action({
+  key: 'create_note',
+  noun: 'Note',
+  label: 'Create Note',
+  description: 'Creates a note on a contact.',
+  inputFields: [contactField, { key: 'body', label: 'Note', type: 'text', required: true, helpText: 'The text of the note.' }, authorField],
+  outputFields: noteOutputFields,
+  sample: noteSample,
+  parse: (read) => {
+    const body: CreateNoteBody = { body: read.requiredText('body') };
+    const userId = read.id('userId');
+    if (userId) body.userId = userId;
+    return { contactId: read.requiredId('contactId'), body };
+  },
+  perform: async ({ api, input }) => {
+    const res = await api.post<{ note?: Note }>(path`/contacts/${input.contactId}/notes`, input.body);
+    return toNote({ ...input.body, ...(res.data?.note ?? {}) }, input.contactId);
+  },
+});
+
+export const updateNote = action({
+  key: 'update_note',
+  noun: 'Note',
+  label: 'Update Note',
+  description: "Updates a note's text or author; fields left empty are not changed.",
+  inputFields: [
+    contactField,
+    noteIdField({ dependsOn: ['contactId'] }),
+    {
+      key: 'body',
+      label: 'Note Text',
+      type: 'text',
+      required: false,
+      helpText: 'The new text of the note. Leave empty to keep the current text.',
+    },
+    userIdField({ key: 'userId', label: 'Author', helpText: 'The user to show as the author. Leave empty to keep the current author.' }),
+  ],
+  outputFields: noteOutputFields,
+  sample: noteSample,
+  parse: (read) => {
+    const contactId = read.requiredId('contactId');
+    const noteId = read.requiredId('noteId');
+    const changes: UpdateNoteBody = {};
+    const body = read.text('body');
+    const userId = read.id('userId');
+    if (body !== undefined) changes.body = body;
+    if (userId !== undefined) changes.userId = userId;
+    if (Object.keys(changes).length === 0) throw new InvalidInputError('Nothing to update: fill in the Note Text or the Author.');
+    return { contactId, noteId, changes };
+  },
+  perform: async ({ api, input }) => {
+    // The spec names this path parameter `id` (ghl-api.md §2.11).
+    const res = await api.put<{ note?: Note }>(path`/contacts/${input.contactId}/notes/${input.noteId}`, input.changes);
+    return toNote({ id: input.noteId, ...input.changes, ...(res.data?.note ?? {}) }, input.contactId);
+  },
+});
+
+export const notesOperations: ResourceOperations = {
+  triggers: [newNote, noteList],
+  searches: [findNote],
+  creates: [createNote, updateNote],
+};

@@ -58,10 +58,11 @@ export const toContact = (c: Contact) =>
   });
 export type ContactOutput = ReturnType<typeof toContact>;
 
-export const toTask = (t: Task, contactId?: string) =>
+/** Location task search items carry `_id` instead of `id` (see SearchedTask in ghl/types.ts); both are accepted. */
+export const toTask = (t: Task & { _id?: string }, contactId?: string) =>
   compact({
-    id: t.id as string,
-    taskId: t.id as string,
+    id: (t.id ?? t._id) as string,
+    taskId: (t.id ?? t._id) as string,
     contactId: t.contactId ?? contactId,
     title: t.title,
     body: t.body,
@@ -157,6 +158,8 @@ export const taskOutputFields: OutputField[] = [
   { key: 'assignedTo', label: 'Assigned User ID' },
   { key: 'dueDate', label: 'Due Date', type: 'datetime' },
   { key: 'completed', label: 'Completed', type: 'boolean' },
+  { key: 'dateAdded', label: 'Date Added', type: 'datetime' },
+  { key: 'dateUpdated', label: 'Date Updated', type: 'datetime' },
 ];
 
 export const noteOutputFields: OutputField[] = [
