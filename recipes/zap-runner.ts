@@ -27,7 +27,7 @@ export interface StepRecord {
 }
 
 /** Submits the first form of an HTML page the way a browser would (hidden inputs and checked radios). */
-const submitFirstForm = async (pageUrl: string, html: string): Promise<Response> => {
+export const submitFirstForm = async (pageUrl: string, html: string): Promise<Response> => {
   const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
   if (!form) throw new Error(`No form on ${pageUrl}`);
   const fields = new URLSearchParams();
@@ -137,7 +137,14 @@ export class ZapRunner {
    * Zapier's search-or-create: run the search; if it finds something and the pair has an update
    * action, run the update with the found id; if it finds nothing, run the create.
    */
-  async searchOrCreate(name: string, key: string, searchInput: Record<string, unknown>, createInput: Record<string, unknown>) {
+  async searchOrCreate(
+    name: string,
+    key: string,
+    searchInput: Record<string, unknown>,
+    createInput: Record<string, unknown>,
+    /** The update action's own field mapping (Zapier shows it as a separate form); defaults to the create's. */
+    updateInput: Record<string, unknown> = createInput,
+  ) {
     const pair = (App.searchOrCreates as Record<string, { search: string; create: string; update?: string; updateInputFromSearchOutput?: Record<string, string> }>)[key];
     if (!pair) throw new Error(`The app has no search-or-create ${key}`);
     const found = await this.step<Array<Record<string, unknown>>>(`${name}: search`, 'searches', pair.search, searchInput);
@@ -147,7 +154,7 @@ export class ZapRunner {
       return { outcome: 'created' as const, record: created };
     }
     if (!pair.update) return { outcome: 'found' as const, record: first };
-    const mapped: Record<string, unknown> = { ...createInput };
+    const mapped: Record<string, unknown> = { ...updateInput };
     for (const [inputKey, outputKey] of Object.entries(pair.updateInputFromSearchOutput ?? {})) mapped[inputKey] = first[outputKey];
     const updated = await this.step<Record<string, unknown>>(`${name}: update`, 'creates', pair.update, mapped);
     return { outcome: 'updated' as const, record: updated, found: first };

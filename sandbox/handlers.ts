@@ -432,6 +432,24 @@ function addTags(ctx: HandlerCtx): HandlerResult {
   return { status: 201, body: { tags: [...c.tags] } };
 }
 
+/** POST /contacts/bulk/business — spec `add-remove-contact-from-business`; `businessId: null` removes. */
+function setContactsBusiness(ctx: HandlerCtx): HandlerResult {
+  const body = bodyObj(ctx);
+  const ids = ((body['ids'] as unknown[]) ?? []).filter((id): id is string => typeof id === 'string');
+  const businessId = body['businessId'] === null ? null : String(body['businessId']);
+  if (businessId !== null && !ctx.state.businesses.has(businessId)) throw badRequest(`Business with id ${businessId} not found`);
+  const missing = ids.filter((id) => !ctx.state.contacts.has(id));
+  if (missing.length) throw badRequest(`Contact with id ${missing[0]} not found`);
+  for (const id of ids) {
+    const c = getContact(ctx, id);
+    const before = structuredClone(c);
+    c.businessId = businessId;
+    c.dateUpdated = ctx.state.nowIso();
+    ctx.state.touchSearchIndex(c.id, before);
+  }
+  return { status: 200, body: { success: true, ids } };
+}
+
 function removeTags(ctx: HandlerCtx): HandlerResult {
   const c = getContact(ctx, ctx.params['contactId'] ?? '');
   const tags = ((bodyObj(ctx)['tags'] as unknown[]) ?? [])
@@ -1033,6 +1051,7 @@ export const HANDLERS: Record<string, (ctx: HandlerCtx) => HandlerResult> = {
   'contacts:get-contacts-by-businessId': getContactsByBusiness,
   'contacts:add-tags': addTags,
   'contacts:remove-tags': removeTags,
+  'contacts:add-remove-contact-from-business': setContactsBusiness,
   'contacts:get-all-tasks': listTasks,
   'contacts:create-task': createTask,
   'contacts:get-task': getTaskOp,

@@ -33,6 +33,7 @@ export const IMPLEMENTED: Record<string, string[]> = {
     'get-contacts-by-businessId',
     'add-tags',
     'remove-tags',
+    'add-remove-contact-from-business',
     'get-all-tasks',
     'create-task',
     'get-task',

@@ -1,0 +1,145 @@
+/**
+ * Ecwid by Lightspeed → GHL: the field mappings of the three Zap recipes, written the way a user
+ * fills in the Zap editor — each input is a template over the trigger's (or an earlier step's)
+ * output. Ecwid shapes follow its REST API v3 customer object and webhook body
+ * (../shared/reference/peers-and-ecwid.md §10); the fixtures are in fixtures/ecwid/.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface EcwidBillingPerson {
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  companyName?: string;
+  street?: string;
+  city?: string;
+  countryCode?: string;
+  postalCode?: string;
+  stateOrProvinceCode?: string;
+  phone?: string;
+}
+export interface EcwidCustomer {
+  id: number;
+  email: string;
+  registered?: string;
+  updated?: string;
+  customerGroupId?: number;
+  customerGroupName?: string;
+  billingPerson?: EcwidBillingPerson;
+  acceptMarketing?: boolean;
+}
+export interface EcwidWebhook {
+  eventId: string;
+  eventCreated: number;
+  storeId: number;
+  entityId: number;
+  eventType: 'customer.created' | 'customer.updated' | 'customer.deleted';
+  data?: { customerEmail?: string };
+}
+export interface EcwidEvent {
+  webhook: EcwidWebhook;
+  customer?: EcwidCustomer;
+}
+
+export const loadEcwidEvent = (name: 'customer-created' | 'customer-updated' | 'customer-deleted'): EcwidEvent =>
+  JSON.parse(readFileSync(resolve(process.cwd(), 'fixtures/ecwid', `${name}.json`), 'utf8')) as EcwidEvent;
+
+/** Resolves `{{a.b.c}}` against data like Zapier's field mapping; a template that is exactly one mapping keeps the value's type. */
+export const render = (template: unknown, data: Record<string, unknown>): unknown => {
+  if (Array.isArray(template)) return template.map((t) => render(t, data));
+  if (typeof template !== 'string') return template;
+  const lookup = (p: string): unknown => p.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
+  const whole = /^\{\{\s*([\w.]+)\s*\}\}$/.exec(template);
+  if (whole) return lookup(whole[1] as string) ?? '';
+  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_m, p: string) => {
+    const v = lookup(p);
+    return v === undefined || v === null ? '' : String(v);
+  });
+};
+
+export const mapFields = (mapping: Record<string, unknown>, data: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const [key, template] of Object.entries(mapping)) out[key] = render(template, data);
+  return out;
+};
+
+/** Settings the user picks once in the Zap editor (dropdown values), not per event. */
+export interface RecipeSettings {
+  /** The GHL custom field that stores Ecwid's customer id ("Ecwid Customer ID"). */
+  ecwidIdFieldId: string;
+  /** Optional GHL business every synced customer is attached to. */
+  businessId?: string;
+  /** Optional GHL user to own contacts and tasks. */
+  assignedTo?: string;
+}
+
+/** Flow 2, step 1 — Find or Create Contact: the search half (Ecwid id first, then email). */
+export const syncSearchMapping = (s: RecipeSettings) => ({
+  customFieldId: s.ecwidIdFieldId,
+  customFieldValue: '{{customer.id}}',
+  email: '{{customer.email}}',
+});
+
+/** Flow 2, step 1 — Find or Create Contact: the create/update half. */
+export const syncContactMapping = (s: RecipeSettings) => ({
+  firstName: '{{customer.billingPerson.firstName}}',
+  lastName: '{{customer.billingPerson.lastName}}',
+  email: '{{customer.email}}',
+  phone: '{{customer.billingPerson.phone}}',
+  companyName: '{{customer.billingPerson.companyName}}',
+  address1: '{{customer.billingPerson.street}}',
+  city: '{{customer.billingPerson.city}}',
+  state: '{{customer.billingPerson.stateOrProvinceCode}}',
+  postalCode: '{{customer.billingPerson.postalCode}}',
+  country: '{{customer.billingPerson.countryCode}}',
+  source: 'Ecwid',
+  tags: ['ecwid-customer'],
+  ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
+  ...(s.businessId ? { businessId: s.businessId } : {}),
+  [`customField__${s.ecwidIdFieldId}`]: '{{customer.id}}',
+});
+
+/**
+ * Flow 2, step 1 — Find or Create Contact: the update half (runs when the contact exists). Tags are
+ * left out on purpose: Update Contact would replace them all; the group tag is added in step 2.
+ * Company name is not updatable through GHL's PUT (it answers 422), so it is only set on create.
+ */
+export const syncUpdateMapping = (s: RecipeSettings) => {
+  const { tags: _tags, companyName: _company, businessId: _business, ...rest } = syncContactMapping(s) as Record<string, unknown>;
+  return rest;
+};
+
+/** Flow 2, step 2 — Add Tags to Contact: Ecwid's customer group as a tag (additive; other tags stay). */
+export const syncGroupTagMapping = () => ({
+  contactId: '{{contact.id}}',
+  tags: ['ecwid-group:{{customer.customerGroupName}}'],
+});
+
+/** Flow 2, step 3 — Find or Create Task: the welcome task; the search makes a replay harmless. */
+export const WELCOME_TASK_TITLE = 'Welcome call for new Ecwid customer';
+export const syncTaskSearchMapping = () => ({
+  contactId: '{{contact.id}}',
+  title: WELCOME_TASK_TITLE,
+  status: 'any',
+});
+export const syncTaskCreateMapping = (s: RecipeSettings) => ({
+  contactId: '{{contact.id}}',
+  title: WELCOME_TASK_TITLE,
+  body: 'Ecwid customer #{{customer.id}} ({{customer.customerGroupName}}) signed up on {{customer.registered}}. Say hello and offer help with the first order.',
+  dueDate: '{{welcomeDue}}',
+  ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
+});
+
+/** Flow 3, step 1 — Find Contact for a deleted customer: the webhook only has the id and the email. */
+export const removalSearchMapping = (s: RecipeSettings) => ({
+  customFieldId: s.ecwidIdFieldId,
+  customFieldValue: '{{webhook.entityId}}',
+  email: '{{webhook.data.customerEmail}}',
+});
+
+/** Flow 3, step 3 (hard) — Delete Contact, tasks first so the output lists every task removed. */
+export const removalDeleteMapping = () => ({ contactId: '{{contact.id}}', deleteTasks: true });
+
+/** Flow 3, step 3 (soft) — Archive Contact: tag it and complete its open tasks; nothing is deleted. */
+export const removalArchiveMapping = () => ({ contactId: '{{contact.id}}', tag: 'ecwid-deleted' });
