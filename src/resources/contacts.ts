@@ -1,22 +1,82 @@
-import type { Bundle, ZObject } from 'zapier-platform-core';
+import { IANAZone } from 'luxon';
+import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
+import { duplicateContactId, ghlErrorFor, ghlMessage } from '../http/errors.js';
 import { ghl, path, type GhlClient } from '../http/ghl.js';
-import type { Appointment, ContactResponse, Note, SearchContactsBody, SearchContactsResponse, Task } from '../ghl/types.js';
-import { pollingTrigger, search, type ResourceOperations } from '../operations/define.js';
+import type {
+  Appointment,
+  Contact,
+  ContactResponse,
+  ContactsBusinessUpdateBody,
+  ContactsBusinessUpdateResponse,
+  CreateContactRequest,
+  CreateContactResponse,
+  DeleteContactResponse,
+  DuplicateContactResponse,
+  Note,
+  SearchContactsBody,
+  SearchContactsResponse,
+  Task,
+  UpdateContactRequest,
+  UpdateContactResponse,
+} from '../ghl/types.js';
+import { InvalidInputError, type InputReader } from '../lib/input.js';
+import { action, pollingTrigger, search, type InputField, type OutputField, type ResourceOperations } from '../operations/define.js';
 import contactSample from '../samples/contact.json' with { type: 'json' };
 import taskSample from '../samples/task.json' with { type: 'json' };
 import noteSample from '../samples/note.json' with { type: 'json' };
-import { contactIdField } from './fields.js';
+import { customFieldIdField, customFieldInputs, customFieldsBody } from './customFields.js';
+import { businessIdField, contactIdField, tagsField, userIdField } from './fields.js';
 import { contactOutputFields, mostRecentTask, nextOpenTask, toAppointment, toContact, toNote, toTask } from './shapes.js';
 
-/** Contacts: GHL's `/contacts/*` endpoints (ghl-api.md §2.1, §2.14–2.23). */
+/**
+ * Contacts: GHL's `/contacts/*` endpoints (ghl-api.md §2):
+ * - `POST /contacts/search` (§2.21): New Contact, New or Updated Contact, the `contact_list` dropdown,
+ *   Find Contact by custom field value or search text;
+ * - `GET /contacts/search/duplicate` (§2.22): Find Contact by email or phone;
+ * - `GET /contacts/:contactId` with `/tasks`, `/notes`, `/appointments` (§2.1, 2.2, 2.8, 2.13): the
+ *   contact profile (Find Contact by ID, the triggers' lazily hydrated `profile`), Delete Contact's record;
+ * - `POST /contacts/` (§2.16) and `POST /contacts/bulk/business` (§2.24): Create Contact;
+ * - `PUT /contacts/:contactId` (§2.17): Update Contact; `DELETE /contacts/:contactId` (§2.18): Delete Contact.
+ */
 
 /** GHL's search takes up to 500 per page; Zapier's polling guide says ~100 newest items is plenty. */
 export const POLL_PAGE_SIZE = 100;
 export const DROPDOWN_PAGE_SIZE = 100;
+/** Find Contact only needs the first match and the number of matches (`total`). */
+export const FIND_PAGE_SIZE = 10;
 
 export const searchContacts = (api: GhlClient, body: SearchContactsBody) =>
   // A search only reads, so it may be retried after a dropped connection.
   api.request<SearchContactsResponse>({ method: 'POST', path: path`/contacts/search`, body, idempotent: true });
+
+/** GHL's answer for a record that does not exist: 400 "Contact with id … not found" (§2.1), 404 on some paths. */
+export const isNotFoundResponse = (response: Pick<HttpResponse, 'status' | 'data'>): boolean =>
+  (response.status === 400 || response.status === 404) && /not found/i.test(ghlMessage(response.data) ?? '');
+
+/**
+ * The same test on an error already thrown by a request. `z.errors.Error` (name "AppError")
+ * JSON-encodes `{ message, code, status }` into its message, so it is decoded first.
+ */
+export const isContactNotFound = (error: unknown): boolean => {
+  const e = error as { name?: string; status?: number; message?: string } | null;
+  if (!e) return false;
+  let status = e.status;
+  let message = e.message ?? '';
+  if (e.name === 'AppError') {
+    try {
+      const data = JSON.parse(message) as { status?: number; message?: string };
+      status = data.status;
+      message = data.message ?? '';
+    } catch {
+      // not JSON: keep the raw message
+    }
+  }
+  return (status === 400 || status === 404) && /not found/i.test(message);
+};
+
+const fail = (message: string): never => {
+  throw new InvalidInputError(message);
+};
 
 // ---- Profile: the contact with its tasks, notes and appointments (brief, flow 1) ----
 
@@ -62,7 +122,7 @@ export const toProfile = (
   };
 };
 
-/** Hydrator: resolves a trigger item's `profile` only when a later Zap step maps it. */
+/** Hydrator (registered in index.ts as `contactProfile`): resolves a trigger item's `profile` only when a later Zap step maps it. */
 export const hydrateContactProfile = (z: ZObject, bundle: Bundle) =>
   fetchContactProfile(ghl(z, bundle), String(bundle.inputData.contactId));
 
@@ -80,43 +140,32 @@ const profileSample = {
   appointments: [],
 };
 
-export const findContactById = search({
-  key: 'find_contact_by_id',
-  noun: 'Contact',
-  label: 'Find Contact by ID',
-  description: 'Finds a contact by its ID and returns its full profile with tasks, notes, appointments and the most recent task.',
-  inputFields: [contactIdField({ helpText: 'The contact to look up. Map the **Contact ID** from an earlier step, or pick one.' })],
-  outputFields: [
-    ...contactOutputFields,
-    { key: 'mostRecentTask__title', label: 'Most Recent Task Title' },
-    { key: 'mostRecentTask__dueDate', label: 'Most Recent Task Due Date', type: 'datetime' },
-    { key: 'mostRecentTask__completed', label: 'Most Recent Task Completed', type: 'boolean' },
-    { key: 'nextOpenTask__title', label: 'Next Open Task Title' },
-    { key: 'latestNote__body', label: 'Latest Note' },
-    { key: 'taskCount', label: 'Number of Tasks', type: 'integer' },
-    { key: 'openTaskCount', label: 'Number of Open Tasks', type: 'integer' },
-    { key: 'noteCount', label: 'Number of Notes', type: 'integer' },
-    { key: 'appointmentCount', label: 'Number of Appointments', type: 'integer' },
-  ],
-  sample: profileSample,
-  parse: (read) => ({ contactId: read.requiredId('contactId') }),
-  perform: async ({ api, input }) => {
-    try {
-      return [await fetchContactProfile(api, input.contactId)];
-    } catch (error) {
-      // GHL answers 400 "Contact with id … not found" for a missing contact; a search finds nothing instead.
-      if (isContactNotFound(error)) return [];
-      throw error;
-    }
-  },
-});
-
-export const isContactNotFound = (error: unknown): boolean => {
-  const e = error as { status?: number; message?: string } | null;
-  return !!e && (e.status === 400 || e.status === 404) && /not found/i.test(e.message ?? '');
-};
+const profileOutputFields = (prefix: string, labelPrefix: string): OutputField[] => [
+  { key: `${prefix}mostRecentTask__title`, label: `${labelPrefix}Most Recent Task Title` },
+  { key: `${prefix}mostRecentTask__dueDate`, label: `${labelPrefix}Most Recent Task Due Date`, type: 'datetime' },
+  { key: `${prefix}mostRecentTask__completed`, label: `${labelPrefix}Most Recent Task Completed`, type: 'boolean' },
+  { key: `${prefix}nextOpenTask__title`, label: `${labelPrefix}Next Open Task Title` },
+  { key: `${prefix}latestNote__body`, label: `${labelPrefix}Latest Note` },
+  { key: `${prefix}taskCount`, label: `${labelPrefix}Number of Tasks`, type: 'integer' },
+  { key: `${prefix}openTaskCount`, label: `${labelPrefix}Number of Open Tasks`, type: 'integer' },
+  { key: `${prefix}noteCount`, label: `${labelPrefix}Number of Notes`, type: 'integer' },
+  { key: `${prefix}appointmentCount`, label: `${labelPrefix}Number of Appointments`, type: 'integer' },
+  { key: `${prefix}tasks[]title`, label: `${labelPrefix}Task Titles` },
+  { key: `${prefix}tasks[]dueDate`, label: `${labelPrefix}Task Due Dates` },
+  { key: `${prefix}notes[]body`, label: `${labelPrefix}Notes` },
+  { key: `${prefix}appointments[]title`, label: `${labelPrefix}Appointment Titles` },
+  { key: `${prefix}appointments[]startTime`, label: `${labelPrefix}Appointment Start Times` },
+];
 
 // ---- Triggers ----
+
+/** A trigger item: the contact plus its full profile, fetched only if a later step uses it (no extra request per poll). */
+const withLazyProfile = <T extends { contactId: string }>(z: ZObject, item: T) => ({
+  ...item,
+  profile: z.dehydrate(hydrateContactProfile, { contactId: item.contactId }),
+});
+
+const triggerOutputFields: OutputField[] = [...contactOutputFields, ...profileOutputFields('profile__', 'Full Profile: ')];
 
 export const newContact = pollingTrigger({
   key: 'new_contact',
@@ -124,16 +173,44 @@ export const newContact = pollingTrigger({
   label: 'New Contact',
   description: 'Triggers when a new contact is added to the sub-account.',
   inputFields: [],
-  outputFields: contactOutputFields,
-  sample: contactSample,
+  outputFields: triggerOutputFields,
+  sample: { ...contactSample, profile: profileSample },
   parse: () => ({}),
-  perform: async ({ api, locationId }) => {
+  perform: async ({ z, api, locationId }) => {
     const res = await searchContacts(api, {
       locationId,
       pageLimit: POLL_PAGE_SIZE,
       sort: [{ field: 'dateAdded', direction: 'desc' }],
     });
-    return (res.data.contacts ?? []).map(toContact);
+    return (res.data.contacts ?? []).filter((c) => c.id).map((c) => withLazyProfile(z, toContact(c)));
+  },
+});
+
+export const newOrUpdatedContact = pollingTrigger({
+  key: 'new_or_updated_contact',
+  noun: 'Contact',
+  label: 'New or Updated Contact',
+  description: 'Triggers when a contact is added or any of its details change.',
+  inputFields: [],
+  outputFields: [
+    { key: 'id', label: 'Change ID (Contact ID and Update Time)' },
+    ...triggerOutputFields.filter((f) => f.key !== 'id').map((f) => (f.key === 'contactId' ? { ...f, label: 'Contact ID' } : f)),
+  ],
+  sample: { ...contactSample, id: `${contactSample.id}:${contactSample.dateUpdated}`, profile: profileSample },
+  parse: () => ({}),
+  perform: async ({ z, api, locationId }) => {
+    const res = await searchContacts(api, {
+      locationId,
+      pageLimit: POLL_PAGE_SIZE,
+      sort: [{ field: 'dateUpdated', direction: 'desc' }],
+    });
+    return (res.data.contacts ?? [])
+      .filter((c) => c.id)
+      .map((c) => {
+        const contact = toContact(c);
+        // One Zap run per change: Zapier dedupes on `id`, so the update time is part of it.
+        return withLazyProfile(z, { ...contact, id: `${contact.contactId}:${contact.dateUpdated ?? contact.dateAdded ?? ''}` });
+      });
   },
 });
 
@@ -147,26 +224,475 @@ export const contactList = pollingTrigger({
   inputFields: [],
   parse: () => ({}),
   perform: async ({ api, locationId, bundle }) => {
-    const page = Number(bundle.meta?.page ?? 0);
+    const page = Math.max(0, Number(bundle.meta?.page ?? 0) || 0);
     const res = await searchContacts(api, {
       locationId,
       pageLimit: DROPDOWN_PAGE_SIZE,
       page: page + 1,
       sort: [{ field: 'firstNameLowerCase', direction: 'asc' }],
     });
-    return (res.data.contacts ?? []).map((c) => {
-      const out = toContact(c);
-      // The dropdown shows `name`; make a nameless contact recognisable by its email or phone.
-      return { ...out, name: out.name || out.email || out.phone || out.id };
-    });
+    return (res.data.contacts ?? [])
+      .filter((c) => c.id)
+      .map((c) => {
+        const out = toContact(c);
+        // The dropdown shows `name`; make a nameless contact recognisable by its email or phone.
+        return { ...out, name: out.name || out.email || out.phone || out.id };
+      });
+  },
+});
+
+// ---- Searches ----
+
+export const findContactById = search({
+  key: 'find_contact_by_id',
+  noun: 'Contact',
+  label: 'Find Contact by ID',
+  description: 'Finds a contact by its ID and returns its full profile with tasks, notes, appointments and the most recent task.',
+  inputFields: [contactIdField({ helpText: 'The contact to look up. Map the **Contact ID** from an earlier step, or pick one.' })],
+  outputFields: [...contactOutputFields, ...profileOutputFields('', '')],
+  sample: profileSample,
+  parse: (read) => ({ contactId: read.requiredId('contactId') }),
+  perform: async ({ api, input }) => {
+    try {
+      return [await fetchContactProfile(api, input.contactId)];
+    } catch (error) {
+      // GHL answers 400 "Contact with id … not found" for a missing contact; a search finds nothing instead.
+      if (isContactNotFound(error)) return [];
+      throw error;
+    }
+  },
+});
+
+type MatchedBy = 'customField' | 'email' | 'phone' | 'query';
+
+interface FindContactInput {
+  customFieldId?: string;
+  customFieldValue?: string;
+  email?: string;
+  phone?: string;
+  query?: string;
+}
+
+const FIND_CONTACT_HELP = [
+  'Fill in what you know; at least one is needed. When several are filled in, they are tried in this order and the first one that finds a contact wins:',
+  '',
+  '1. **Custom Field** + **Custom Field Value** (e.g. Ecwid Customer ID): if several contacts have this value, the one added first is returned.',
+  "2. **Email**: GHL's duplicate-contact lookup, which returns one contact.",
+  "3. **Phone**: GHL's duplicate-contact lookup, which returns one contact.",
+  '4. **Search Text**: GHL full-text search; the best match is returned.',
+  '',
+  'If several contacts match, the step returns the first one with **Match Count** above 1 and **Ambiguous** = true. To stop the Zap then, add a Filter step: only continue if **Ambiguous** is false.',
+  'Nothing found is not an error: the step reports no result (or, in Find or Create Contact, creates the contact).',
+].join('\n');
+
+export const findContact = search({
+  key: 'find_contact',
+  noun: 'Contact',
+  label: 'Find Contact',
+  description: 'Finds a contact by a custom field value (e.g. an Ecwid customer ID), email, phone or search text.',
+  inputFields: [
+    { key: 'lookupOrder', type: 'copy', helpText: FIND_CONTACT_HELP },
+    customFieldIdField({
+      helpText:
+        'Find the contact whose value in this custom field (e.g. **Ecwid Customer ID**) equals **Custom Field Value**. Tried first.',
+    }),
+    {
+      key: 'customFieldValue',
+      label: 'Custom Field Value',
+      required: false,
+      helpText:
+        'The value to look for in **Custom Field** (exact match), e.g. the Ecwid customer ID from your trigger. At most 75 characters.',
+    },
+    { key: 'email', label: 'Email', required: false, helpText: "The contact's email address. Tried after the custom field." },
+    {
+      key: 'phone',
+      label: 'Phone',
+      required: false,
+      helpText: "The contact's phone number in international format, e.g. +14155550123. Tried after email.",
+    },
+    {
+      key: 'query',
+      label: 'Search Text',
+      required: false,
+      helpText: 'Free text searched across name, email, phone, company and other fields. Tried last. At most 75 characters.',
+    },
+  ],
+  outputFields: [
+    ...contactOutputFields,
+    { key: 'matchedBy', label: 'Matched By (customField, email, phone or query)' },
+    { key: 'matchCount', label: 'Match Count', type: 'integer' },
+    { key: 'ambiguous', label: 'Ambiguous (Several Contacts Matched)', type: 'boolean' },
+  ],
+  sample: { ...contactSample, matchedBy: 'customField', matchCount: 1, ambiguous: false },
+  parse: (read): FindContactInput => {
+    const customFieldId = read.id('customFieldId');
+    const customFieldValue = read.text('customFieldValue', { max: 75 });
+    if (customFieldValue !== undefined && customFieldId === undefined) {
+      fail(
+        '"Custom Field Value" is filled in but no "Custom Field" is picked. Pick the custom field to search in (e.g. Ecwid Customer ID), or clear "Custom Field Value".',
+      );
+    }
+    const input: FindContactInput = {
+      ...(customFieldId && customFieldValue !== undefined ? { customFieldId, customFieldValue } : {}),
+      email: read.email('email'),
+      phone: read.phone('phone'),
+      query: read.text('query', { max: 75 }),
+    };
+    if (!input.customFieldId && !input.email && !input.phone && !input.query) {
+      fail(
+        'Nothing to search by: fill in at least one of "Custom Field Value" (with a "Custom Field" picked), "Email", "Phone" or "Search Text".',
+      );
+    }
+    return input;
+  },
+  perform: async ({ api, locationId, input }) => {
+    const found = (contacts: Contact[], total: number | undefined, matchedBy: MatchedBy) => {
+      const first = contacts[0] as Contact;
+      const matchCount = Math.max(typeof total === 'number' ? total : 0, contacts.length);
+      return [{ ...toContact(first), matchedBy, matchCount, ambiguous: matchCount > 1 }];
+    };
+    const bySearch = async (body: Omit<SearchContactsBody, 'locationId' | 'pageLimit'>, matchedBy: MatchedBy) => {
+      const res = await searchContacts(api, { locationId, pageLimit: FIND_PAGE_SIZE, ...body });
+      const contacts = (res.data.contacts ?? []).filter((c) => c.id);
+      return contacts.length ? found(contacts, res.data.total, matchedBy) : undefined;
+    };
+    const byDuplicate = async (params: { email?: string; number?: string }, matchedBy: MatchedBy) => {
+      const res = await api.get<DuplicateContactResponse>(path`/contacts/search/duplicate`, { locationId, ...params });
+      const contact = res.data.contact;
+      return contact?.id ? found([contact], 1, matchedBy) : undefined;
+    };
+
+    const lookups: Array<() => Promise<Array<Record<string, unknown>> | undefined>> = [];
+    if (input.customFieldId && input.customFieldValue !== undefined) {
+      const filters = [{ field: `customFields.${input.customFieldId}`, operator: 'eq' as const, value: input.customFieldValue }];
+      lookups.push(() => bySearch({ filters, sort: [{ field: 'dateAdded', direction: 'asc' }] }, 'customField'));
+    }
+    if (input.email) lookups.push(() => byDuplicate({ email: input.email }, 'email'));
+    if (input.phone) lookups.push(() => byDuplicate({ number: input.phone }, 'phone'));
+    if (input.query) lookups.push(() => bySearch({ query: input.query }, 'query'));
+    for (const lookup of lookups) {
+      const result = await lookup();
+      if (result) return result;
+    }
+    return [];
+  },
+});
+
+// ---- Contact input fields (Create / Update) ----
+
+const field = (key: string, label: string, helpText: string, extra: Partial<InputField> = {}): InputField => ({
+  key,
+  label,
+  required: false,
+  helpText,
+  ...extra,
+});
+
+const standardFields = {
+  firstName: field('firstName', 'First Name', "The contact's first (given) name."),
+  lastName: field('lastName', 'Last Name', "The contact's last (family) name."),
+  name: field('name', 'Full Name', 'Only needed when the name comes in one piece; otherwise GHL builds it from First Name and Last Name.'),
+  email: field('email', 'Email', "The contact's email address, e.g. rosa@example.com."),
+  phone: field('phone', 'Phone', "The contact's phone number in international format, e.g. +14155550123."),
+  address1: field('address1', 'Street Address', 'Street and house number.'),
+  city: field('city', 'City', 'The city of the address.'),
+  state: field('state', 'State', 'The state, province or region of the address.'),
+  postalCode: field('postalCode', 'Postal Code', 'The ZIP or postal code of the address.'),
+  country: field('country', 'Country', 'Two-letter ISO country code, e.g. US, GB or DE.'),
+  companyName: field('companyName', 'Company Name', "The contact's company, as free text."),
+  website: field('website', 'Website', "The contact's website, e.g. `https://delgadoceramics.example.com`."),
+  timezone: field('timezone', 'Timezone', "The contact's time zone as an IANA name, e.g. America/Los_Angeles."),
+  source: field('source', 'Source', 'Where the contact came from, e.g. Ecwid.'),
+  dateOfBirth: field('dateOfBirth', 'Date of Birth', 'The date of birth, e.g. 1988-04-23. Only the date is sent (YYYY-MM-DD).', {
+    type: 'datetime',
+  }),
+  dnd: field('dnd', 'Do Not Disturb', 'Yes stops all calls, texts and emails to this contact from GHL.', { type: 'boolean' }),
+};
+
+const KEEP = ' Leave empty to keep the current value.';
+const forUpdate = (f: InputField): InputField => ({ ...f, helpText: `${String(f.helpText ?? '')}${KEEP}` });
+
+/** Fields both the create and update DTOs accept (spec CreateContactDto ∩ UpdateContactDto), read and checked. */
+const readCommonFields = (read: InputReader) => {
+  const country = read.text('country', { max: 100 });
+  if (country !== undefined && !/^[A-Za-z]{2}$/.test(country)) {
+    fail(`"Country" must be a two-letter ISO country code like US, GB or DE, but got "${country}".`);
+  }
+  const timezone = read.text('timezone', { max: 64 });
+  if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
+    fail(`"Timezone" must be a time zone name like America/New_York or Europe/Berlin, but got "${timezone}".`);
+  }
+  const fields = {
+    firstName: read.text('firstName', { max: 255 }),
+    lastName: read.text('lastName', { max: 255 }),
+    name: read.text('name', { max: 255 }),
+    email: read.email('email'),
+    phone: read.phone('phone'),
+    address1: read.text('address1', { max: 500 }),
+    city: read.text('city', { max: 255 }),
+    state: read.text('state', { max: 255 }),
+    postalCode: read.text('postalCode', { max: 40 }),
+    country: country?.toUpperCase(),
+    website: read.text('website', { max: 2000 }),
+    timezone,
+    source: read.text('source', { max: 255 }),
+    assignedTo: read.id('assignedTo'),
+    dateOfBirth: read.date('dateOfBirth'),
+    dnd: read.bool('dnd'),
+  };
+  // Never send an empty value: on update it would wipe what the contact already has.
+  for (const k of Object.keys(fields) as Array<keyof typeof fields>) if (fields[k] === undefined) delete fields[k];
+  return fields;
+};
+
+type CommonFields = ReturnType<typeof readCommonFields>;
+
+// ---- Create Contact ----
+
+interface CreateContactInput {
+  fields: CommonFields & { companyName?: string; tags?: string[] };
+  businessId?: string;
+}
+
+const setBusiness = (api: GhlClient, locationId: string, contactId: string, businessId: string) => {
+  const body: ContactsBusinessUpdateBody = { locationId, ids: [contactId], businessId };
+  // Setting the same business twice changes nothing, so a dropped connection may be retried.
+  return api.post<ContactsBusinessUpdateResponse>(path`/contacts/bulk/business`, body, { idempotent: true });
+};
+
+export const createContact = action({
+  key: 'create_contact',
+  noun: 'Contact',
+  label: 'Create Contact',
+  description:
+    "Creates a new contact. If a contact with this email or phone already exists and the sub-account does not allow duplicates (GHL's default), returns that contact (Existing = true) instead of failing, so a replayed Zap never creates a second one.",
+  inputFields: [
+    standardFields.firstName,
+    standardFields.lastName,
+    standardFields.name,
+    { ...standardFields.email, helpText: `${String(standardFields.email.helpText)} Fill in at least one of Email, Phone or a name.` },
+    standardFields.phone,
+    standardFields.companyName,
+    standardFields.address1,
+    standardFields.city,
+    standardFields.state,
+    standardFields.postalCode,
+    standardFields.country,
+    standardFields.website,
+    standardFields.timezone,
+    standardFields.source,
+    tagsField({ helpText: 'Tags for the new contact, one per line. Tags that do not exist yet are created by GHL.' }),
+    userIdField({ helpText: 'The GHL user who owns this contact. Leave empty for nobody.' }),
+    businessIdField({
+      helpText:
+        'The GHL business (company record) to add the contact to. If the contact already exists and belongs to no business, it is added to this one; a contact in another business is not moved.',
+    }),
+    standardFields.dateOfBirth,
+    standardFields.dnd,
+    customFieldInputs,
+  ],
+  outputFields: [...contactOutputFields, { key: 'existing', label: 'Existing (Contact Was Already in GHL)', type: 'boolean' }],
+  sample: { ...contactSample, existing: false },
+  parse: (read): CreateContactInput => {
+    const fields = { ...readCommonFields(read), companyName: read.text('companyName', { max: 255 }), tags: read.list('tags') };
+    if (fields.companyName === undefined) delete fields.companyName;
+    if (fields.tags === undefined) delete fields.tags;
+    if (!fields.email && !fields.phone && !fields.name && !fields.firstName && !fields.lastName) {
+      fail('To create a contact, fill in at least one of "Email", "Phone", "First Name", "Last Name" or "Full Name".');
+    }
+    return { fields, businessId: read.id('businessId') };
+  },
+  perform: async ({ z, api, locationId, input, bundle }) => {
+    const customFields = await customFieldsBody(api, locationId, bundle.inputData ?? {});
+    const body: CreateContactRequest = { locationId, ...input.fields, ...(customFields ? { customFields } : {}) };
+    const res = await api.post<CreateContactResponse>(path`/contacts/`, body, { skipThrowForStatus: true });
+
+    // The sub-account does not allow duplicates and one exists: return it, so a replayed Zap never creates a second one.
+    const existingId = duplicateContactId(res);
+    if (existingId) {
+      const existing = toContact((await api.get<ContactResponse>(path`/contacts/${existingId}`)).data.contact ?? { id: existingId });
+      if (input.businessId && !existing.businessId) {
+        await setBusiness(api, locationId, existing.id, input.businessId);
+        return { ...existing, businessId: input.businessId, existing: true };
+      }
+      return { ...existing, existing: true };
+    }
+    const error = ghlErrorFor(z, res);
+    if (error) throw error;
+
+    const created = toContact(res.data.contact as Contact);
+    // CreateContactDto has no businessId (GHL refuses unknown properties with 422); the bulk endpoint sets it.
+    if (input.businessId) {
+      await setBusiness(api, locationId, created.id, input.businessId);
+      return { ...created, businessId: input.businessId, existing: false };
+    }
+    return { ...created, existing: false };
+  },
+});
+
+// ---- Update Contact ----
+
+interface UpdateContactInput {
+  contactId: string;
+  fields: CommonFields;
+  tags?: string[];
+}
+
+export const updateContact = action({
+  key: 'update_contact',
+  noun: 'Contact',
+  label: 'Update Contact',
+  description: "Updates a contact's details. Fields left empty keep their current value.",
+  inputFields: [
+    contactIdField({
+      helpText: 'The contact to update. Pick one, or map the **Contact ID** from an earlier step (for example Find Contact).',
+    }),
+    forUpdate(standardFields.firstName),
+    forUpdate(standardFields.lastName),
+    forUpdate(standardFields.name),
+    forUpdate(standardFields.email),
+    forUpdate(standardFields.phone),
+    forUpdate(standardFields.address1),
+    forUpdate(standardFields.city),
+    forUpdate(standardFields.state),
+    forUpdate(standardFields.postalCode),
+    forUpdate(standardFields.country),
+    forUpdate(standardFields.website),
+    forUpdate(standardFields.timezone),
+    forUpdate(standardFields.source),
+    userIdField({ helpText: 'The GHL user who owns this contact. Leave empty to keep the current owner.' }),
+    forUpdate(standardFields.dateOfBirth),
+    forUpdate(standardFields.dnd),
+    {
+      key: 'replaceTags',
+      label: 'Replace All Tags',
+      required: false,
+      type: 'boolean',
+      default: 'false',
+      helpText:
+        "Yes replaces **all** of the contact's tags with **Tags** below (tags not listed are removed). Leave at No to keep the tags as they are; to add or remove single tags use the **Add Tags to Contact** or **Remove Tags from Contact** actions, which keep the other tags.",
+    },
+    tagsField({ helpText: 'Only used when **Replace All Tags** is Yes: the complete new list of tags, one per line.' }),
+    customFieldInputs,
+  ],
+  outputFields: contactOutputFields,
+  sample: contactSample,
+  parse: (read): UpdateContactInput => {
+    const contactId = read.requiredId('contactId');
+    const fields = readCommonFields(read);
+    const replaceTags = read.bool('replaceTags') ?? false;
+    const tags = read.list('tags');
+    if (tags && !replaceTags) {
+      fail(
+        '"Tags" is filled in but "Replace All Tags" is No, so the tags would not be changed. Set "Replace All Tags" to Yes to replace every tag, or use the Add Tags to Contact action to add these tags.',
+      );
+    }
+    if (replaceTags && !tags) {
+      fail(
+        '"Replace All Tags" is Yes but "Tags" is empty; this would remove every tag from the contact. Fill in the tags to keep, or use the Remove Tags from Contact action.',
+      );
+    }
+    return { contactId, fields, ...(replaceTags ? { tags } : {}) };
+  },
+  perform: async ({ api, locationId, input, bundle }) => {
+    const customFields = await customFieldsBody(api, locationId, bundle.inputData ?? {});
+    // Only what the user filled in; locationId, companyName and gender are not in UpdateContactDto (GHL answers 422).
+    const body: UpdateContactRequest = {
+      ...input.fields,
+      ...(input.tags ? { tags: input.tags } : {}),
+      ...(customFields ? { customFields } : {}),
+    };
+    if (Object.keys(body).length === 0) {
+      // Nothing to change (every mapped value was empty this time): report the contact as it is.
+      const res = await api.get<ContactResponse>(path`/contacts/${input.contactId}`);
+      return toContact(res.data.contact ?? { id: input.contactId });
+    }
+    const res = await api.put<UpdateContactResponse>(path`/contacts/${input.contactId}`, body);
+    return toContact(res.data.contact ?? { id: input.contactId });
+  },
+});
+
+// ---- Delete Contact ----
+
+export const deleteContact = action({
+  key: 'delete_contact',
+  noun: 'Contact',
+  label: 'Delete Contact',
+  description:
+    "Deletes a contact for good. Warning: GHL also deletes the contact's tasks and notes, and this cannot be undone. The step's output keeps a record of what was deleted.",
+  inputFields: [
+    contactIdField({
+      helpText: 'The contact to delete. Map the **Contact ID** from an earlier step (for example Find Contact), or pick one.',
+    }),
+  ],
+  outputFields: [
+    { key: 'id', label: 'Contact ID' },
+    { key: 'contactId', label: 'Contact ID (copy)' },
+    { key: 'deleted', label: 'Deleted', type: 'boolean' },
+    { key: 'name', label: 'Full Name' },
+    { key: 'email', label: 'Email' },
+    { key: 'phone', label: 'Phone' },
+    { key: 'taskCount', label: 'Number of Tasks Deleted With It', type: 'integer' },
+    { key: 'deletedAt', label: 'Deleted At', type: 'datetime' },
+  ],
+  sample: {
+    id: contactSample.id,
+    contactId: contactSample.contactId,
+    deleted: true,
+    name: contactSample.name,
+    email: contactSample.email,
+    phone: contactSample.phone,
+    taskCount: 1,
+    deletedAt: '2026-11-21T10:15:00.000Z',
+  },
+  parse: (read) => ({ contactId: read.requiredId('contactId') }),
+  perform: async ({ z, api, input }) => {
+    const { contactId } = input;
+    const get = <T>(p: ReturnType<typeof path>) => api.request<T>({ method: 'GET', path: p, idempotent: true, skipThrowForStatus: true });
+    const [contactRes, tasksRes] = await Promise.all([
+      get<ContactResponse>(path`/contacts/${contactId}`),
+      get<{ tasks?: Task[] }>(path`/contacts/${contactId}/tasks`),
+    ]);
+    if (isNotFoundResponse(contactRes) || (contactRes.status < 300 && !contactRes.data?.contact)) {
+      throw new z.errors.Error(`No contact with ID ${contactId} in this sub-account; nothing was deleted.`, 'contact_not_found', 404);
+    }
+    for (const res of [contactRes, tasksRes]) {
+      const error = ghlErrorFor(z, res as HttpResponse);
+      if (error) throw error;
+    }
+    const contact = toContact(contactRes.data.contact as Contact);
+    await api.delete<DeleteContactResponse>(path`/contacts/${contactId}`);
+    return {
+      id: contactId,
+      contactId,
+      deleted: true,
+      name: contact.name,
+      email: contact.email ?? null,
+      phone: contact.phone ?? null,
+      taskCount: (tasksRes.data?.tasks ?? []).length,
+      deletedAt: new Date().toISOString(),
+    };
   },
 });
 
 export const contactOperations: ResourceOperations = {
-  triggers: [newContact, contactList],
-  searches: [findContactById],
-  creates: [],
+  triggers: [newContact, newOrUpdatedContact, contactList],
+  searches: [findContact, findContactById],
+  creates: [createContact, updateContact, deleteContact],
 };
 
-/** Zapier search-or-create pairs (Find or Create Contact). */
-export const contactSearchOrCreates = {};
+/** Zapier search-or-create pairs (Find or Create Contact): find, else create; when found, update with the same step's update fields. */
+export const contactSearchOrCreates = {
+  find_contact: {
+    key: 'find_contact',
+    display: {
+      label: 'Find or Create Contact',
+      description: 'Finds a contact by email, phone or custom field, or creates one if none exists.',
+    },
+    search: 'find_contact',
+    create: 'create_contact',
+    update: 'update_contact',
+    updateInputFromSearchOutput: { contactId: 'id' },
+    searchUniqueInputToOutputConstraint: { email: 'email' },
+  },
+};

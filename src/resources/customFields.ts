@@ -1,3 +1,205 @@
-import type { ResourceOperations } from '../operations/define.js';
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import { ghl, path, type GhlClient } from '../http/ghl.js';
+import type { CustomFieldDefinition, CustomFieldsResponse, CustomFieldValueInput } from '../ghl/types.js';
+import { InputReader, InvalidInputError } from '../lib/input.js';
+import { pollingTrigger, type InputField, type ResourceOperations } from '../operations/define.js';
 
-export const customFieldsOperations: ResourceOperations = { triggers: [], searches: [], creates: [] };
+/**
+ * Contact custom fields: GHL's `GET /locations/:locationId/customFields?model=contact`
+ * (ghl-api.md §2.25). Gives the hidden `custom_field_list` dropdown, the dynamic input fields
+ * that let Create/Update Contact set custom field values ({@link customFieldInputs}) and the
+ * pre-send conversion of those inputs into GHL's `customFields` body ({@link customFieldValues}).
+ *
+ * Decisions (written here, the one place they are made):
+ * - Input keys are `customField__<custom field id>`: the id is what GHL's write API takes and
+ *   what responses carry, and it survives a rename of the field in GHL (a `fieldKey` does not
+ *   exist on responses, GHL issue #177).
+ * - Values are sent as `{ id, field_value }`, the spec's key (see `CustomFieldValueInput` in
+ *   src/ghl/types.ts for why not `value`/`fieldValue`). GHL merges custom fields by id, so only
+ *   the fields the user filled in are sent; an empty input is never sent (it would not clear
+ *   the value reliably and must never wipe one by accident).
+ * - FILE_UPLOAD and SIGNATURE fields get no input: GHL stores an uploaded-file object there,
+ *   which text from a Zap cannot produce (spec `FileField`).
+ */
+
+export const CUSTOM_FIELD_PREFIX = 'customField__';
+export const customFieldKey = (id: string): string => `${CUSTOM_FIELD_PREFIX}${id}`;
+
+export const fetchCustomFieldDefinitions = async (api: GhlClient, locationId: string): Promise<CustomFieldDefinition[]> => {
+  const res = await api.get<CustomFieldsResponse>(path`/locations/${locationId}/customFields`, { model: 'contact' });
+  // `model=contact` is a filter GHL applies; keep the guard in case an account answers with every model.
+  return (res.data.customFields ?? []).filter((d) => typeof d.id === 'string' && d.id !== '' && (!d.model || d.model === 'contact'));
+};
+
+type Kind = 'text' | 'largeText' | 'number' | 'date' | 'multi' | 'single' | 'unsupported';
+
+/** GHL `dataType` → how the value is entered in Zapier and sent to GHL. */
+export const kindOf = (dataType: string | undefined): Kind => {
+  switch ((dataType ?? '').toUpperCase()) {
+    case 'LARGE_TEXT':
+      return 'largeText';
+    case 'NUMERICAL':
+    case 'MONETORY':
+      return 'number';
+    case 'DATE':
+      return 'date';
+    case 'CHECKBOX':
+    case 'MULTIPLE_OPTIONS':
+      return 'multi';
+    case 'SINGLE_OPTIONS':
+    case 'RADIO':
+      return 'single';
+    case 'FILE_UPLOAD':
+    case 'SIGNATURE':
+      return 'unsupported';
+    default:
+      return 'text';
+  }
+};
+
+const optionsOf = (d: CustomFieldDefinition): string[] => (d.picklistOptions ?? []).filter((o) => typeof o === 'string' && o.trim() !== '');
+
+/** One Zapier input field for a GHL custom field, or undefined when Zapier cannot fill it. */
+export const customFieldInputField = (d: CustomFieldDefinition): InputField | undefined => {
+  const kind = kindOf(d.dataType);
+  if (kind === 'unsupported') return undefined;
+  const name = d.name?.trim() || d.fieldKey || (d.id as string);
+  const field: InputField = {
+    key: customFieldKey(d.id as string),
+    label: name,
+    required: false,
+    type: kind === 'largeText' ? 'text' : kind === 'number' ? 'number' : kind === 'date' ? 'datetime' : 'string',
+  };
+  const options = optionsOf(d);
+  if ((kind === 'multi' || kind === 'single') && options.length) field.choices = options;
+  if (kind === 'multi') field.list = true;
+  const what = kind === 'date' ? ' Sent to GHL as a date (YYYY-MM-DD).' : kind === 'multi' ? ' One option per line.' : '';
+  field.helpText = `GHL custom field${d.fieldKey ? ` \`${d.fieldKey}\`` : ''}.${what} Leave empty to leave it unchanged.`;
+  if (d.placeholder) field.placeholder = d.placeholder;
+  return field;
+};
+
+/**
+ * Dynamic input fields (one per contact custom field), built when the Zap editor loads the step.
+ * Used by Create Contact and Update Contact.
+ */
+export const customFieldInputs = async (z: ZObject, bundle: Bundle): Promise<InputField[]> => {
+  const locationId = bundle.authData?.locationId;
+  if (!locationId) return [];
+  const definitions = await fetchCustomFieldDefinitions(ghl(z, bundle), String(locationId));
+  return [...definitions]
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
+    .map(customFieldInputField)
+    .filter((f): f is InputField => f !== undefined);
+};
+
+const isBlank = (v: unknown): boolean =>
+  v === undefined ||
+  v === null ||
+  (typeof v === 'string' && v.trim() === '') ||
+  (Array.isArray(v) && v.every((x) => x === null || x === undefined || String(x).trim() === ''));
+
+/** True when the step was given at least one custom field value (so the definitions are worth fetching). */
+export const hasCustomFieldValues = (inputData: Record<string, unknown>): boolean =>
+  Object.entries(inputData).some(([k, v]) => k.startsWith(CUSTOM_FIELD_PREFIX) && !isBlank(v));
+
+const fail = (message: string): never => {
+  throw new InvalidInputError(message);
+};
+
+const NUMBER = /^[-+]?\d+(\.\d+)?$/;
+
+const pickOption = (d: CustomFieldDefinition, label: string, value: string): string => {
+  const options = optionsOf(d);
+  if (!options.length || d.isAllowedCustomOption) return value;
+  const match = options.find((o) => o.toLowerCase() === value.toLowerCase());
+  if (match === undefined) fail(`"${label}" must be one of ${options.join(', ')}, but got "${value}". Pick an option from the dropdown.`);
+  return match as string;
+};
+
+/**
+ * Pre-send helper: the step's `customField__<id>` inputs → GHL's `customFields` body items,
+ * checked against the field definitions (numbers are numbers, dates become YYYY-MM-DD, options
+ * are one of the field's options). Empty inputs are left out. Throws InvalidInputError.
+ */
+export const customFieldValues = (inputData: Record<string, unknown>, definitions: CustomFieldDefinition[]): CustomFieldValueInput[] => {
+  const byId = new Map(definitions.map((d) => [d.id as string, d]));
+  const labels: Record<string, string> = {};
+  for (const d of definitions) labels[customFieldKey(d.id as string)] = d.name?.trim() || d.fieldKey || (d.id as string);
+  const read = new InputReader(inputData, labels);
+  const out: CustomFieldValueInput[] = [];
+  for (const [key, raw] of Object.entries(inputData)) {
+    if (!key.startsWith(CUSTOM_FIELD_PREFIX) || isBlank(raw)) continue;
+    const id = key.slice(CUSTOM_FIELD_PREFIX.length);
+    const d = byId.get(id);
+    if (!d) {
+      return fail(
+        `The custom field with id "${id}" no longer exists in this GHL sub-account. Open the step in the Zap editor, refresh the fields and map the value again.`,
+      );
+    }
+    const label = labels[key] as string;
+    const kind = kindOf(d.dataType);
+    if (kind === 'unsupported') fail(`"${label}" is a file field; GHL cannot store a value from a Zap in it. Remove the value.`);
+    if (kind === 'multi') {
+      const items = (read.list(key, { max: 500 }) ?? []).map((v) => pickOption(d, label, v));
+      out.push({ id, field_value: items });
+    } else if (kind === 'number') {
+      const s = (read.text(key, { max: 40 }) as string).replace(/\s+/g, '');
+      if (!NUMBER.test(s)) fail(`"${label}" must be a number like 1840.50 (digits, with a dot for decimals), but got "${s}".`);
+      out.push({ id, field_value: Number(s) });
+    } else if (kind === 'date') {
+      out.push({ id, field_value: read.date(key) as string });
+    } else if (kind === 'single') {
+      out.push({ id, field_value: pickOption(d, label, read.text(key, { max: 500 }) as string) });
+    } else {
+      out.push({ id, field_value: read.text(key) as string });
+    }
+  }
+  return out;
+};
+
+/** Fetches the definitions only when custom field values were given; undefined means "send no customFields". */
+export const customFieldsBody = async (
+  api: GhlClient,
+  locationId: string,
+  inputData: Record<string, unknown>,
+): Promise<CustomFieldValueInput[] | undefined> => {
+  if (!hasCustomFieldValues(inputData)) return undefined;
+  const values = customFieldValues(inputData, await fetchCustomFieldDefinitions(api, locationId));
+  return values.length ? values : undefined;
+};
+
+// ---- Hidden dropdown ----
+
+export const toCustomField = (d: CustomFieldDefinition) => ({
+  id: d.id as string,
+  customFieldId: d.id as string,
+  name: d.name?.trim() || d.fieldKey || (d.id as string),
+  fieldKey: d.fieldKey,
+  dataType: d.dataType,
+  ...(optionsOf(d).length ? { picklistOptions: optionsOf(d) } : {}),
+});
+
+export const customFieldList = pollingTrigger({
+  key: 'custom_field_list',
+  noun: 'Custom Field',
+  label: 'Custom Field List',
+  description: 'Triggers when a contact custom field is added; lists contact custom fields for dropdowns.',
+  hidden: true,
+  inputFields: [],
+  parse: () => ({}),
+  perform: async ({ api, locationId }) =>
+    (await fetchCustomFieldDefinitions(api, locationId)).map(toCustomField).sort((a, b) => a.name.localeCompare(b.name)),
+});
+
+/** The custom-field picker used by Find Contact (value = custom field id, label = its name). */
+export const customFieldIdField = (overrides: Partial<InputField> = {}): InputField => ({
+  key: 'customFieldId',
+  label: 'Custom Field',
+  required: false,
+  dynamic: 'custom_field_list.id.name',
+  helpText: 'A contact custom field, e.g. **Ecwid Customer ID**.',
+  ...overrides,
+});
+
+export const customFieldsOperations: ResourceOperations = { triggers: [customFieldList], searches: [], creates: [] };

@@ -1,3 +1,99 @@
-import type { ResourceOperations } from '../operations/define.js';
+import type { ContactTagsResponse, LocationTagsResponse } from '../ghl/types.js';
+import { path } from '../http/ghl.js';
+import { action, pollingTrigger, type OutputField, type ResourceOperations } from '../operations/define.js';
+import { contactIdField, tagsField } from './fields.js';
 
-export const tagsOperations: ResourceOperations = { triggers: [], searches: [], creates: [] };
+/**
+ * Tags: GHL's `POST /contacts/:contactId/tags` (add, §2.19), `DELETE /contacts/:contactId/tags`
+ * (remove, a DELETE with a JSON body, §2.20) and `GET /locations/:locationId/tags` (the sub-account's
+ * tags, §2.25) for the hidden `tag_list` dropdown. Both tag endpoints take tag *names*, so the
+ * dropdown's value is the name.
+ */
+
+// ---- Hidden dropdown ----
+
+export const tagList = pollingTrigger({
+  key: 'tag_list',
+  noun: 'Tag',
+  label: 'Tag List',
+  description: 'Triggers when a tag is added to the sub-account; lists tags for dropdowns.',
+  hidden: true,
+  inputFields: [],
+  parse: () => ({}),
+  perform: async ({ api, locationId }) => {
+    const res = await api.get<LocationTagsResponse>(path`/locations/${locationId}/tags`);
+    const seen = new Set<string>();
+    const out: Array<{ id: string; name: string; tagId?: string }> = [];
+    for (const t of res.data.tags ?? []) {
+      const name = t.name?.trim();
+      if (!name || seen.has(name)) continue;
+      seen.add(name);
+      out.push({ id: name, name, ...(t.id ? { tagId: t.id } : {}) });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  },
+});
+
+// ---- Actions ----
+
+const tagsOutput = (contactId: string, data: ContactTagsResponse) => ({ id: contactId, contactId, tags: data.tags ?? [] });
+
+const outputFields = (changedKey: string, changedLabel: string): OutputField[] => [
+  { key: 'id', label: 'Contact ID' },
+  { key: 'contactId', label: 'Contact ID (copy)' },
+  { key: 'tags', label: 'All Tags (After the Change)', list: true },
+  { key: changedKey, label: changedLabel, list: true },
+];
+
+export const addTagsToContact = action({
+  key: 'add_tags_to_contact',
+  noun: 'Tag',
+  label: 'Add Tags to Contact',
+  description: 'Adds tags to a contact, keeping the tags it already has.',
+  inputFields: [
+    contactIdField(),
+    tagsField({
+      required: true,
+      helpText: 'The tags to add, one per line. Tags the contact already has are kept; tags that do not exist yet are created by GHL.',
+    }),
+  ],
+  outputFields: outputFields('tagsAdded', 'Tags Added'),
+  sample: {
+    id: 'nmFmQEsNgz6AVpgLVUJ0',
+    contactId: 'nmFmQEsNgz6AVpgLVUJ0',
+    tags: ['ecwid-customer', 'wholesale', 'vip'],
+    tagsAdded: ['vip'],
+  },
+  parse: (read) => ({ contactId: read.requiredId('contactId'), tags: read.list('tags', { required: true }) as string[] }),
+  perform: async ({ api, input }) => {
+    const res = await api.post<ContactTagsResponse>(path`/contacts/${input.contactId}/tags`, { tags: input.tags });
+    return { ...tagsOutput(input.contactId, res.data), tagsAdded: input.tags };
+  },
+});
+
+export const removeTagsFromContact = action({
+  key: 'remove_tags_from_contact',
+  noun: 'Tag',
+  label: 'Remove Tags from Contact',
+  description: 'Removes tags from a contact, keeping its other tags.',
+  inputFields: [
+    contactIdField(),
+    tagsField({
+      required: true,
+      helpText: 'The tags to remove, one per line. Tags the contact does not have are ignored; its other tags are kept.',
+    }),
+  ],
+  outputFields: outputFields('tagsRemoved', 'Tags Removed'),
+  sample: { id: 'nmFmQEsNgz6AVpgLVUJ0', contactId: 'nmFmQEsNgz6AVpgLVUJ0', tags: ['ecwid-customer'], tagsRemoved: ['wholesale'] },
+  parse: (read) => ({ contactId: read.requiredId('contactId'), tags: read.list('tags', { required: true }) as string[] }),
+  perform: async ({ api, input }) => {
+    const res = await api.delete<ContactTagsResponse>(path`/contacts/${input.contactId}/tags`, { tags: input.tags });
+    return { ...tagsOutput(input.contactId, res.data), tagsRemoved: input.tags };
+  },
+});
+
+export const tagsOperations: ResourceOperations = {
+  triggers: [tagList],
+  searches: [],
+  creates: [addTagsToContact, removeTagsFromContact],
+};
