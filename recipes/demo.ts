@@ -101,11 +101,17 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     check('sync', 'the new group tag is added, earlier tags kept', ['ecwid-customer', 'ecwid-group:General', 'ecwid-group:Wholesale'].every((t) => after?.tags.includes(t)), after?.tags.join(', '));
     check('sync', 'still exactly one welcome task', tasksOf(sandbox, contactId).length === 1);
 
+    // Tokens last a day on GHL; here the access token expires between two Zap runs.
+    section('The access token expires (GHL access tokens last a day) — the next step must refresh and retry');
+    for (const record of sandbox.state.accessTokens.values()) record.expiresAt = Date.now() - 1;
+    const refreshTokenBefore = zap.authData.refresh_token;
+
     // Flow 1: profile pull.
     section('Flow 1 — pull the contact profile with its tasks and notes');
     const profile = await profilePull(zap, contactId);
     printSteps();
     if (profile.found) log(`   key fields: ${JSON.stringify(profile.keyFields)}`);
+    check('connect', 'the expired token was refreshed once and the rotated refresh token is the one kept', zap.refreshTokens.length === 2 && zap.authData.refresh_token !== refreshTokenBefore && zap.authData.refresh_token === zap.refreshTokens[1], `${zap.refreshTokens.length - 1} refresh`);
     check('profile', 'profile has contactId, name, email, phone and mostRecentTask', profile.found && profile.keyFields.contactId === contactId && !!profile.keyFields.email && !!profile.keyFields.phone && profile.keyFields.mostRecentTask?.title === tasksOf(sandbox, contactId)[0]?.title);
     const seeded = [...sandbox.state.contacts.values()].find((c) => tasksOf(sandbox, c.id).length > 1 && [...sandbox.state.notes.values()].some((n) => n.contactId === c.id));
     if (seeded) {
@@ -142,11 +148,21 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       check('removal', `soft: its ${openBefore} open task(s) are completed`, tasksOf(sandbox, softTarget.id).every((t) => t.completed) && !!soft.archived);
     }
 
-    const ambiguousEmail = 'shared.inbox@example.com';
-    section('Flow 3 — a deletion whose email matches no Ecwid-linked contact and nothing else');
-    const unknown = await removeCustomer(zap, { webhook: { ...deleted.webhook, entityId: 999999999, data: { customerEmail: ambiguousEmail } } }, settings, 'delete');
+    section('Flow 3 — a deletion for an Ecwid customer GHL does not know');
+    const unknown = await removeCustomer(zap, { webhook: { ...deleted.webhook, entityId: 999999999, data: { customerEmail: 'never.seen@example.com' } } }, settings, 'delete');
     printSteps();
-    check('removal', 'unknown customer: nothing deleted, reason given', !unknown.removed && sandbox.state.contacts.size === contactsBefore - (softTarget ? 0 : 0), unknown.reason);
+    check('removal', 'unknown customer: nothing deleted, reason given', !unknown.removed && sandbox.state.contacts.size === contactsBefore, unknown.reason);
+
+    section('Flow 3 — a deletion that matches two GHL contacts (someone imported the customer twice)');
+    const twinKey = '555000111';
+    for (const email of ['twin.one@example.com', 'twin.two@example.com']) {
+      await zap.step('Setup: Create Contact with the same Ecwid Customer ID', 'creates', 'create_contact', { firstName: 'Twin', email, [`customField__${settings.ecwidIdFieldId}`]: twinKey });
+    }
+    printSteps();
+    const sizeWithTwins = sandbox.state.contacts.size;
+    const ambiguous = await removeCustomer(zap, { webhook: { ...deleted.webhook, entityId: Number(twinKey), data: { customerEmail: 'twin.one@example.com' } } }, settings, 'delete');
+    printSteps();
+    check('removal', 'ambiguous match: nothing deleted, the step says why', !ambiguous.removed && sandbox.state.contacts.size === sizeWithTwins && contactsWithEcwidId(sandbox, settings.ecwidIdFieldId, twinKey).length === 2, ambiguous.reason);
   } catch (error) {
     printSteps();
     check('demo', 'the demo ran to the end', false, (error as Error).message);

@@ -614,6 +614,32 @@ export const updateContact = action({
 
 // ---- Delete Contact ----
 
+const taskRecord = (t: Task) => ({ id: t.id as string, title: t.title, dueDate: t.dueDate, completed: Boolean(t.completed) });
+
+/** Reads a contact and its tasks in parallel; a missing contact is a clear error, never a crash. */
+const readContactWithTasks = async (z: ZObject, api: GhlClient, contactId: string, nothingDone: string) => {
+  const get = <T>(p: ReturnType<typeof path>) => api.request<T>({ method: 'GET', path: p, idempotent: true, skipThrowForStatus: true });
+  const [contactRes, tasksRes] = await Promise.all([get<ContactResponse>(path`/contacts/${contactId}`), get<{ tasks?: Task[] }>(path`/contacts/${contactId}/tasks`)]);
+  if (isNotFoundResponse(contactRes) || (contactRes.status < 300 && !contactRes.data?.contact)) {
+    throw new z.errors.Error(`No contact with ID ${contactId} in this sub-account; ${nothingDone}`, 'contact_not_found', 404);
+  }
+  for (const res of [contactRes, tasksRes]) {
+    const error = ghlErrorFor(z, res as HttpResponse);
+    if (error) throw error;
+  }
+  return { contact: toContact(contactRes.data.contact as Contact), tasks: tasksRes.data?.tasks ?? [] };
+};
+
+const deleteTasksField: InputField = {
+  key: 'deleteTasks',
+  label: 'Delete Its Tasks First',
+  required: false,
+  type: 'boolean',
+  default: 'true',
+  helpText:
+    "Yes deletes each of the contact's tasks one by one before the contact, so the output lists every task removed (GHL would delete them with the contact anyway, without a record). No deletes only the contact.",
+};
+
 export const deleteContact = action({
   key: 'delete_contact',
   noun: 'Contact',
@@ -621,9 +647,8 @@ export const deleteContact = action({
   description:
     "Deletes a contact for good. Warning: GHL also deletes the contact's tasks and notes, and this cannot be undone. The step's output keeps a record of what was deleted.",
   inputFields: [
-    contactIdField({
-      helpText: 'The contact to delete. Map the **Contact ID** from an earlier step (for example Find Contact), or pick one.',
-    }),
+    contactIdField({ helpText: 'The contact to delete. Map the **Contact ID** from an earlier step (for example Find Contact), or pick one.' }),
+    deleteTasksField,
   ],
   outputFields: [
     { key: 'id', label: 'Contact ID' },
@@ -633,6 +658,8 @@ export const deleteContact = action({
     { key: 'email', label: 'Email' },
     { key: 'phone', label: 'Phone' },
     { key: 'taskCount', label: 'Number of Tasks Deleted With It', type: 'integer' },
+    { key: 'tasksDeleted[]id', label: 'Deleted Task IDs' },
+    { key: 'tasksDeleted[]title', label: 'Deleted Task Titles' },
     { key: 'deletedAt', label: 'Deleted At', type: 'datetime' },
   ],
   sample: {
@@ -643,24 +670,21 @@ export const deleteContact = action({
     email: contactSample.email,
     phone: contactSample.phone,
     taskCount: 1,
+    tasksDeleted: [{ id: taskSample.id, title: taskSample.title, dueDate: taskSample.dueDate, completed: taskSample.completed }],
     deletedAt: '2026-11-21T10:15:00.000Z',
   },
-  parse: (read) => ({ contactId: read.requiredId('contactId') }),
+  parse: (read) => ({ contactId: read.requiredId('contactId'), deleteTasks: read.bool('deleteTasks') ?? true }),
   perform: async ({ z, api, input }) => {
     const { contactId } = input;
-    const get = <T>(p: ReturnType<typeof path>) => api.request<T>({ method: 'GET', path: p, idempotent: true, skipThrowForStatus: true });
-    const [contactRes, tasksRes] = await Promise.all([
-      get<ContactResponse>(path`/contacts/${contactId}`),
-      get<{ tasks?: Task[] }>(path`/contacts/${contactId}/tasks`),
-    ]);
-    if (isNotFoundResponse(contactRes) || (contactRes.status < 300 && !contactRes.data?.contact)) {
-      throw new z.errors.Error(`No contact with ID ${contactId} in this sub-account; nothing was deleted.`, 'contact_not_found', 404);
+    const { contact, tasks } = await readContactWithTasks(z, api, contactId, 'nothing was deleted.');
+    const tasksDeleted: ReturnType<typeof taskRecord>[] = [];
+    if (input.deleteTasks) {
+      // One at a time: a failure part-way leaves a clear record of what was removed before it.
+      for (const task of tasks) {
+        await api.delete(path`/contacts/${contactId}/tasks/${task.id}`);
+        tasksDeleted.push(taskRecord(task));
+      }
     }
-    for (const res of [contactRes, tasksRes]) {
-      const error = ghlErrorFor(z, res as HttpResponse);
-      if (error) throw error;
-    }
-    const contact = toContact(contactRes.data.contact as Contact);
     await api.delete<DeleteContactResponse>(path`/contacts/${contactId}`);
     return {
       id: contactId,
@@ -669,8 +693,82 @@ export const deleteContact = action({
       name: contact.name,
       email: contact.email ?? null,
       phone: contact.phone ?? null,
-      taskCount: (tasksRes.data?.tasks ?? []).length,
+      taskCount: tasks.length,
+      tasksDeleted: input.deleteTasks ? tasksDeleted : tasks.map(taskRecord),
       deletedAt: new Date().toISOString(),
+    };
+  },
+});
+
+// ---- Archive Contact (the soft removal) ----
+
+export const archiveContact = action({
+  key: 'archive_contact',
+  noun: 'Contact',
+  label: 'Archive Contact',
+  description:
+    "Archives a contact without deleting anything: adds a tag (e.g. ecwid-deleted) and marks its open tasks completed. Use it instead of Delete Contact to keep the history.",
+  inputFields: [
+    contactIdField({ helpText: 'The contact to archive. Map the **Contact ID** from an earlier step (for example Find Contact), or pick one.' }),
+    {
+      key: 'tag',
+      label: 'Archive Tag',
+      required: true,
+      default: 'archived',
+      helpText: 'The tag that marks the contact as archived, so other Zaps and smart lists can leave it out. Other tags stay.',
+    },
+    {
+      key: 'completeTasks',
+      label: 'Complete Open Tasks',
+      required: false,
+      type: 'boolean',
+      default: 'true',
+      helpText: "Yes marks every open task of the contact completed, so nobody follows up with a customer who left.",
+    },
+  ],
+  outputFields: [
+    { key: 'id', label: 'Contact ID' },
+    { key: 'contactId', label: 'Contact ID (copy)' },
+    { key: 'archived', label: 'Archived', type: 'boolean' },
+    { key: 'name', label: 'Full Name' },
+    { key: 'email', label: 'Email' },
+    { key: 'tags', label: 'Tags (After the Change)', list: true },
+    { key: 'tasksCompleted[]id', label: 'Completed Task IDs' },
+    { key: 'tasksCompleted[]title', label: 'Completed Task Titles' },
+    { key: 'archivedAt', label: 'Archived At', type: 'datetime' },
+  ],
+  sample: {
+    id: contactSample.id,
+    contactId: contactSample.contactId,
+    archived: true,
+    name: contactSample.name,
+    email: contactSample.email,
+    tags: [...contactSample.tags, 'ecwid-deleted'],
+    tasksCompleted: [{ id: taskSample.id, title: taskSample.title, dueDate: taskSample.dueDate, completed: true }],
+    archivedAt: '2026-11-21T10:15:00.000Z',
+  },
+  parse: (read) => ({
+    contactId: read.requiredId('contactId'),
+    tag: read.requiredText('tag', { max: 100 }),
+    completeTasks: read.bool('completeTasks') ?? true,
+  }),
+  perform: async ({ z, api, input }) => {
+    const { contactId } = input;
+    const { contact, tasks } = await readContactWithTasks(z, api, contactId, 'nothing was archived.');
+    const tagged = await api.post<{ tags?: string[] }>(path`/contacts/${contactId}/tags`, { tags: [input.tag] });
+    const open = input.completeTasks ? tasks.filter((t) => !t.completed) : [];
+    const completed = await Promise.all(
+      open.map((t) => api.put<{ task?: Task }>(path`/contacts/${contactId}/tasks/${t.id}/completed`, { completed: true }).then(() => ({ ...taskRecord(t), completed: true }))),
+    );
+    return {
+      id: contactId,
+      contactId,
+      archived: true,
+      name: contact.name,
+      email: contact.email ?? null,
+      tags: tagged.data.tags ?? [...contact.tags, input.tag],
+      tasksCompleted: completed,
+      archivedAt: new Date().toISOString(),
     };
   },
 });
@@ -678,7 +776,7 @@ export const deleteContact = action({
 export const contactOperations: ResourceOperations = {
   triggers: [newContact, newOrUpdatedContact, contactList],
   searches: [findContact, findContactById],
-  creates: [createContact, updateContact, deleteContact],
+  creates: [createContact, updateContact, deleteContact, archiveContact],
 };
 
 /** Zapier search-or-create pairs (Find or Create Contact): find, else create; when found, update with the same step's update fields. */

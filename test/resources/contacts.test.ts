@@ -745,7 +745,57 @@ describe('Update Contact (update_contact)', () => {
 describe('Delete Contact (delete_contact)', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('looks the contact and its tasks up first, deletes it and returns a record of it', async () => {
+  it('looks the contact and its tasks up first, deletes each task, then the contact, and returns a record of it', async () => {
+    jest.useFakeTimers({
+      now: new Date('2026-11-21T10:15:00.000Z'),
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
+    const scope = ghlApi()
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl })
+      .get(`/contacts/${rosa.id}/tasks`)
+      .reply(200, {
+        tasks: [
+          { id: 't1', title: 'A' },
+          { id: 't2', title: 'B' },
+        ],
+      })
+      .delete(`/contacts/${rosa.id}/tasks/t1`)
+      .reply(200, { succeded: true })
+      .delete(`/contacts/${rosa.id}/tasks/t2`)
+      .reply(200, { succeded: true })
+      .delete(`/contacts/${rosa.id}`)
+      .reply(200, { succeded: true });
+    const out = await perform(create('delete_contact'), { contactId: rosa.id });
+    expect(out).toEqual({
+      id: rosa.id,
+      contactId: rosa.id,
+      deleted: true,
+      name: 'Rosa Delgado',
+      email: 'rosa.delgado@example.com',
+      phone: '+14155550123',
+      taskCount: 2,
+      tasksDeleted: [
+        { id: 't1', title: 'A', completed: false },
+        { id: 't2', title: 'B', completed: false },
+      ],
+      deletedAt: '2026-11-21T10:15:00.000Z',
+    });
+    scope.done();
+  });
+
+  it('with Delete Its Tasks First = No, deletes only the contact (GHL removes the tasks) and still lists them', async () => {
     jest.useFakeTimers({
       now: new Date('2026-11-21T10:15:00.000Z'),
       doNotFake: [
@@ -773,7 +823,7 @@ describe('Delete Contact (delete_contact)', () => {
       })
       .delete(`/contacts/${rosa.id}`)
       .reply(200, { succeded: true });
-    const out = await perform(create('delete_contact'), { contactId: rosa.id });
+    const out = await perform(create('delete_contact'), { contactId: rosa.id, deleteTasks: 'false' });
     expect(out).toEqual({
       id: rosa.id,
       contactId: rosa.id,
@@ -782,6 +832,10 @@ describe('Delete Contact (delete_contact)', () => {
       email: 'rosa.delgado@example.com',
       phone: '+14155550123',
       taskCount: 2,
+      tasksDeleted: [
+        { id: 't1', title: 'A', completed: false },
+        { id: 't2', title: 'B', completed: false },
+      ],
       deletedAt: '2026-11-21T10:15:00.000Z',
     });
     scope.done();
@@ -841,5 +895,77 @@ describe('Find or Create Contact (searchOrCreates)', () => {
         searchUniqueInputToOutputConstraint: { email: 'email' },
       },
     });
+  });
+});
+
+describe('Archive Contact (archive_contact)', () => {
+  const fakeNow = () =>
+    jest.useFakeTimers({
+      now: new Date('2026-11-21T10:15:00.000Z'),
+      doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+    });
+  afterEach(() => jest.useRealTimers());
+
+  it('tags the contact and completes only its open tasks; deletes nothing', async () => {
+    fakeNow();
+    const scope = ghlApi()
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl })
+      .get(`/contacts/${rosa.id}/tasks`)
+      .reply(200, {
+        tasks: [
+          { id: 't1', title: 'Open one', dueDate: '2026-12-01T15:00:00.000Z', completed: false },
+          { id: 't2', title: 'Done already', dueDate: '2026-11-01T15:00:00.000Z', completed: true },
+        ],
+      })
+      .post(`/contacts/${rosa.id}/tags`, { tags: ['ecwid-deleted'] })
+      .reply(201, { tags: ['ecwid-customer', 'ecwid-deleted'] })
+      .put(`/contacts/${rosa.id}/tasks/t1/completed`, { completed: true })
+      .reply(200, { task: { id: 't1', completed: true } });
+    const out = await perform(create('archive_contact'), { contactId: rosa.id, tag: 'ecwid-deleted' });
+    expect(out).toEqual({
+      id: rosa.id,
+      contactId: rosa.id,
+      archived: true,
+      name: 'Rosa Delgado',
+      email: 'rosa.delgado@example.com',
+      tags: ['ecwid-customer', 'ecwid-deleted'],
+      tasksCompleted: [{ id: 't1', title: 'Open one', dueDate: '2026-12-01T15:00:00.000Z', completed: true }],
+      archivedAt: '2026-11-21T10:15:00.000Z',
+    });
+    scope.done();
+  });
+
+  it('with Complete Open Tasks = No only adds the tag', async () => {
+    fakeNow();
+    const scope = ghlApi()
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl })
+      .get(`/contacts/${rosa.id}/tasks`)
+      .reply(200, { tasks: [{ id: 't1', title: 'Open one', completed: false }] })
+      .post(`/contacts/${rosa.id}/tags`, { tags: ['archived'] })
+      .reply(201, { tags: ['ecwid-customer', 'archived'] });
+    const out = await perform(create('archive_contact'), { contactId: rosa.id, tag: 'archived', completeTasks: 'no' });
+    expect(out).toEqual(expect.objectContaining({ archived: true, tags: ['ecwid-customer', 'archived'], tasksCompleted: [] }));
+    scope.done();
+  });
+
+  it('a missing contact: clear error, nothing changed', async () => {
+    const scope = ghlApi()
+      .get('/contacts/gone0000000000000001')
+      .reply(400, { statusCode: 400, message: 'Contact with id gone0000000000000001 not found' })
+      .get('/contacts/gone0000000000000001/tasks')
+      .reply(400, { statusCode: 400, message: 'Contact with id gone0000000000000001 not found' });
+    const e = await rejectsWith(
+      perform(create('archive_contact'), { contactId: 'gone0000000000000001', tag: 'archived' }),
+      'AppError',
+      'No contact with ID gone0000000000000001 in this sub-account; nothing was archived.',
+    );
+    expect([e.code, e.status]).toEqual(['contact_not_found', 404]);
+    scope.done();
+  });
+
+  it('an empty tag is refused before any request', async () => {
+    await rejectsWith(perform(create('archive_contact'), { contactId: rosa.id, tag: '  ' }), 'AppError', '"Archive Tag" is required but was empty. Map a value to it in the Zap editor.');
   });
 });
