@@ -49,7 +49,8 @@ export const loadEcwidEvent = (name: 'customer-created' | 'customer-updated' | '
 export const render = (template: unknown, data: Record<string, unknown>): unknown => {
   if (Array.isArray(template)) return template.map((t) => render(t, data));
   if (typeof template !== 'string') return template;
-  const lookup = (p: string): unknown => p.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
+  const lookup = (p: string): unknown =>
+    p.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
   const whole = /^\{\{\s*([\w.]+)\s*\}\}$/.exec(template);
   if (whole) return lookup(whole[1] as string) ?? '';
   return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_m, p: string) => {

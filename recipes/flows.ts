@@ -22,7 +22,10 @@ import {
 type Row = Record<string, any>;
 
 /** The demo location's settings, as a user would pick them from the dropdowns. */
-export const settingsFor = (state: { customFields: Map<string, { id: string; name: string }>; businesses: Map<string, { id: string; name: string }> }): RecipeSettings => {
+export const settingsFor = (state: {
+  customFields: Map<string, { id: string; name: string }>;
+  businesses: Map<string, { id: string; name: string }>;
+}): RecipeSettings => {
   const field = [...state.customFields.values()].find((f) => f.name === 'Ecwid Customer ID');
   if (!field) throw new Error('The sub-account has no "Ecwid Customer ID" custom field; create it in GHL first.');
   const business = [...state.businesses.values()][0];
@@ -31,7 +34,12 @@ export const settingsFor = (state: { customFields: Map<string, { id: string; nam
 
 /** Flow 1 — profile pull: the contact with its tasks and notes and the brief's key fields. */
 export const profilePull = async (zap: ZapRunner, contactId: string) => {
-  const [profile] = await zap.step<Row[]>('Find Contact by ID (profile with tasks, notes, appointments)', 'searches', 'find_contact_by_id', { contactId });
+  const [profile] = await zap.step<Row[]>(
+    'Find Contact by ID (profile with tasks, notes, appointments)',
+    'searches',
+    'find_contact_by_id',
+    { contactId },
+  );
   if (!profile) return { found: false as const, contactId };
   return {
     found: true as const,
@@ -40,7 +48,9 @@ export const profilePull = async (zap: ZapRunner, contactId: string) => {
       name: profile.name,
       email: profile.email,
       phone: profile.phone,
-      mostRecentTask: profile.mostRecentTask ? { title: profile.mostRecentTask.title, dueDate: profile.mostRecentTask.dueDate, completed: profile.mostRecentTask.completed } : null,
+      mostRecentTask: profile.mostRecentTask
+        ? { title: profile.mostRecentTask.title, dueDate: profile.mostRecentTask.dueDate, completed: profile.mostRecentTask.completed }
+        : null,
     },
     taskCount: profile.taskCount as number,
     noteCount: profile.noteCount as number,
@@ -60,27 +70,61 @@ export const syncCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: 
     mapFields(syncUpdateMapping(settings), data),
   );
   data.contact = contactResult.record;
-  const tags = await zap.step<Row>('Add Tags to Contact (customer group)', 'creates', 'add_tags_to_contact', mapFields(syncGroupTagMapping(), data));
+  const tags = await zap.step<Row>(
+    'Add Tags to Contact (customer group)',
+    'creates',
+    'add_tags_to_contact',
+    mapFields(syncGroupTagMapping(), data),
+  );
   const registered = DateTime.fromFormat(event.customer.registered ?? '', 'yyyy-MM-dd HH:mm:ss ZZZ', { setZone: true });
   data.welcomeDue = (registered.isValid ? registered : DateTime.utc()).plus({ days: 2 }).toUTC().toISO({ suppressMilliseconds: true });
-  const taskResult = await zap.searchOrCreate('Find or Create Task (welcome call)', 'find_task', mapFields(syncTaskSearchMapping(), data), mapFields(syncTaskCreateMapping(settings), data));
+  const taskResult = await zap.searchOrCreate(
+    'Find or Create Task (welcome call)',
+    'find_task',
+    mapFields(syncTaskSearchMapping(), data),
+    mapFields(syncTaskCreateMapping(settings), data),
+  );
   return { contact: contactResult, tags: tags.tags as string[], task: taskResult };
 };
 
 /** Flow 3 — an Ecwid customer deleted → Find Contact → Filter (exactly one match) → delete (tasks first) or archive. */
-export const removeCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: RecipeSettings, mode: 'delete' | 'archive' = 'delete') => {
+export const removeCustomer = async (
+  zap: ZapRunner,
+  event: EcwidEvent,
+  settings: RecipeSettings,
+  mode: 'delete' | 'archive' = 'delete',
+) => {
   const data: Row = { webhook: event.webhook };
-  const found = await zap.step<Row[]>('Find Contact (Ecwid id, then email)', 'searches', 'find_contact', mapFields(removalSearchMapping(settings), data));
+  const found = await zap.step<Row[]>(
+    'Find Contact (Ecwid id, then email)',
+    'searches',
+    'find_contact',
+    mapFields(removalSearchMapping(settings), data),
+  );
   const contact = found[0];
-  const reason = !contact ? 'no GHL contact matches this Ecwid customer' : contact.ambiguous ? `${contact.matchCount} contacts match; refusing to guess` : 'exactly one contact matches';
+  const reason = !contact
+    ? 'no GHL contact matches this Ecwid customer'
+    : contact.ambiguous
+      ? `${contact.matchCount} contacts match; refusing to guess`
+      : 'exactly one contact matches';
   if (!zap.filter('Only continue if exactly one contact was found', !!contact && !contact.ambiguous, reason)) {
     return { removed: false as const, reason };
   }
   data.contact = contact;
   if (mode === 'archive') {
-    const archived = await zap.step<Row>('Archive Contact (tag + complete open tasks)', 'creates', 'archive_contact', mapFields(removalArchiveMapping(), data));
+    const archived = await zap.step<Row>(
+      'Archive Contact (tag + complete open tasks)',
+      'creates',
+      'archive_contact',
+      mapFields(removalArchiveMapping(), data),
+    );
     return { removed: false as const, archived, reason };
   }
-  const deleted = await zap.step<Row>('Delete Contact (its tasks first)', 'creates', 'delete_contact', mapFields(removalDeleteMapping(), data));
+  const deleted = await zap.step<Row>(
+    'Delete Contact (its tasks first)',
+    'creates',
+    'delete_contact',
+    mapFields(removalDeleteMapping(), data),
+  );
   return { removed: true as const, deleted, reason };
 };

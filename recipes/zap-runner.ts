@@ -37,7 +37,15 @@ export const submitFirstForm = async (pageUrl: string, html: string): Promise<Re
     const value = /value="([^"]*)"/.exec(attrs)?.[1] ?? '';
     const type = /type="([^"]*)"/.exec(attrs)?.[1] ?? 'text';
     if (!name || (type === 'radio' && !/\schecked/.test(attrs))) continue;
-    fields.append(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'"));
+    fields.append(
+      name,
+      value
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#39;/g, "'"),
+    );
   }
   return fetch(new URL(form[1] as string, pageUrl), {
     method: 'POST',
@@ -82,7 +90,9 @@ export class ZapRunner {
     if (approved.status !== 302 || !location) throw new Error(`Approving did not redirect (HTTP ${approved.status})`);
     const back = new URL(location);
     if (back.searchParams.get('state') !== state) throw new Error('The state did not come back unchanged');
-    const tokens = await this.call(oauth.getAccessToken, { inputData: { code: back.searchParams.get('code'), redirect_uri: redirectUri, state } });
+    const tokens = await this.call(oauth.getAccessToken, {
+      inputData: { code: back.searchParams.get('code'), redirect_uri: redirectUri, state },
+    });
     this.authData = tokens;
     this.refreshTokens.push(tokens.refresh_token);
     const tested = await this.call(App.authentication!.test, { authData: this.authData });
@@ -116,7 +126,13 @@ export class ZapRunner {
   }
 
   /** Runs and records a step; errors are recorded and re-thrown. */
-  async step<T = any>(name: string, kind: Kind, key: string, input: Record<string, unknown>, meta: Record<string, unknown> = {}): Promise<T> {
+  async step<T = any>(
+    name: string,
+    kind: Kind,
+    key: string,
+    input: Record<string, unknown>,
+    meta: Record<string, unknown> = {},
+  ): Promise<T> {
     const before = this.sandbox.requests.length;
     const started = Date.now();
     const record: StepRecord = { name, kind, key, input, requests: 0, ms: 0 };
@@ -145,7 +161,12 @@ export class ZapRunner {
     /** The update action's own field mapping (Zapier shows it as a separate form); defaults to the create's. */
     updateInput: Record<string, unknown> = createInput,
   ) {
-    const pair = (App.searchOrCreates as Record<string, { search: string; create: string; update?: string; updateInputFromSearchOutput?: Record<string, string> }>)[key];
+    const pair = (
+      App.searchOrCreates as Record<
+        string,
+        { search: string; create: string; update?: string; updateInputFromSearchOutput?: Record<string, string> }
+      >
+    )[key];
     if (!pair) throw new Error(`The app has no search-or-create ${key}`);
     const found = await this.step<Array<Record<string, unknown>>>(`${name}: search`, 'searches', pair.search, searchInput);
     const first = found[0];

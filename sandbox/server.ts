@@ -55,6 +55,10 @@ export interface RequestLogEntry {
   fault?: string;
   /** ISO timestamp (real clock) */
   at: string;
+  /** when the request arrived, epoch ms with sub-millisecond precision (performance.timeOrigin + performance.now()) */
+  startMs: number;
+  /** when the response was sent or the connection reset, same clock as startMs; undefined while in flight */
+  endMs?: number;
 }
 
 export interface Sandbox {
@@ -166,6 +170,8 @@ function queryObject(sp: URLSearchParams): Record<string, string | string[]> {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Epoch ms with sub-millisecond precision, for the request log's start/end times. */
+const preciseNow = () => performance.timeOrigin + performance.now();
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const specs = await loadSpecs(opts.specDir ?? defaultSpecDir());
@@ -356,6 +362,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const startMs = preciseNow();
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
@@ -413,8 +420,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       body: redact(body),
       status: 0,
       at: new Date().toISOString(),
+      startMs,
     };
     requests.push(entry);
+    const ended = () => {
+      entry.endMs ??= preciseNow();
+    };
+    res.once('finish', ended);
+    res.once('close', ended);
     const send = (out: Out, slowMs?: number) => {
       entry.status = out.status;
       write(out, slowMs);

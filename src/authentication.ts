@@ -103,7 +103,11 @@ export const refreshAccessToken = (z: ZObject, bundle: Bundle): Promise<GhlAuthD
 export const testAuth = async (z: ZObject, bundle: Bundle): Promise<{ id: string; name: string }> => {
   const locationId = bundle.authData.locationId;
   if (!locationId) {
-    throw new z.errors.Error('This connection has no sub-account. Reconnect and choose a sub-account (location).', 'company_token_refused', 400);
+    throw new z.errors.Error(
+      'This connection has no sub-account. Reconnect and choose a sub-account (location).',
+      'company_token_refused',
+      400,
+    );
   }
   const response = await ghl(z, bundle).get<LocationResponse>(path`/locations/${locationId}`);
   const location = response.data.location;

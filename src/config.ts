@@ -13,11 +13,9 @@ export const GHL_CALENDARS_API_VERSION = '2021-04-15';
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 
-export const apiBaseUrl = (): string =>
-  trimSlash(process.env.GHL_API_BASE_URL || PRODUCTION_API_BASE_URL);
+export const apiBaseUrl = (): string => trimSlash(process.env.GHL_API_BASE_URL || PRODUCTION_API_BASE_URL);
 
-export const authBaseUrl = (): string =>
-  trimSlash(process.env.GHL_AUTH_BASE_URL || PRODUCTION_AUTH_BASE_URL);
+export const authBaseUrl = (): string => trimSlash(process.env.GHL_AUTH_BASE_URL || PRODUCTION_AUTH_BASE_URL);
 
 /** Per-request timeout. Zapier gives a step 30 s in all; leave room for a retry and the response. */
 export const requestTimeoutMs = (): number => {

@@ -20,7 +20,9 @@ const tokenAnswer = {
 
 describe('authorize URL', () => {
   it('points at GHL chooselocation with client id, redirect, code flow, state and every scope', async () => {
-    const url = await run(oauth.authorizeUrl, { inputData: { redirect_uri: 'https://zapier.com/dashboard/auth/oauth/return/App123CLIAPI/', state: 'st4te' } });
+    const url = await run(oauth.authorizeUrl, {
+      inputData: { redirect_uri: 'https://zapier.com/dashboard/auth/oauth/return/App123CLIAPI/', state: 'st4te' },
+    });
     expect(url).toBe(
       'https://marketplace.gohighlevel.com/v2/oauth/chooselocation?response_type=code&client_id=test-client-id' +
         '&redirect_uri=https%3A%2F%2Fzapier.com%2Fdashboard%2Fauth%2Foauth%2Freturn%2FApp123CLIAPI%2F&scope=' +
@@ -74,7 +76,9 @@ describe('code exchange', () => {
   });
 
   it('refuses an agency (Company) token with a message that says to pick a sub-account', async () => {
-    nock(API).post('/oauth/token').reply(200, { ...tokenAnswer, userType: 'Company', locationId: undefined });
+    nock(API)
+      .post('/oauth/token')
+      .reply(200, { ...tokenAnswer, userType: 'Company', locationId: undefined });
     await rejectsWith(
       run(oauth.getAccessToken, { inputData: { code: 'c', redirect_uri: 'https://x.test/cb' } }),
       'AppError',
@@ -82,9 +86,15 @@ describe('code exchange', () => {
     );
   });
 
-  it("says what GHL said when it refuses the code", async () => {
-    nock(API).post('/oauth/token').reply(400, { error: 'invalid_grant', error_description: 'Invalid grant: authorization code is invalid' });
-    await rejectsWith(run(oauth.getAccessToken, { inputData: { code: 'used' } }), 'AppError', 'GHL refused the sign-in (Invalid grant: authorization code is invalid).');
+  it('says what GHL said when it refuses the code', async () => {
+    nock(API)
+      .post('/oauth/token')
+      .reply(400, { error: 'invalid_grant', error_description: 'Invalid grant: authorization code is invalid' });
+    await rejectsWith(
+      run(oauth.getAccessToken, { inputData: { code: 'used' } }),
+      'AppError',
+      'GHL refused the sign-in (Invalid grant: authorization code is invalid).',
+    );
   });
 
   it('fails clearly when CLIENT_ID/CLIENT_SECRET are missing, before any request', async () => {
@@ -128,7 +138,9 @@ describe('refresh', () => {
 
 describe('connection test and label', () => {
   it('reads the location once and labels the connection with its name', async () => {
-    const scope = ghlApi().get(`/locations/${LOCATION_ID}`).reply(200, { location: { id: LOCATION_ID, name: 'Maple & Rye Goods' } });
+    const scope = ghlApi()
+      .get(`/locations/${LOCATION_ID}`)
+      .reply(200, { location: { id: LOCATION_ID, name: 'Maple & Rye Goods' } });
     const result = await run(App.authentication!.test, { authData });
     expect(result).toEqual({ id: LOCATION_ID, name: 'Maple & Rye Goods' });
     const label = await run(App.authentication!.connectionLabel, { authData, inputData: result });

@@ -10,13 +10,22 @@ type Op = {
   key: string;
   noun: string;
   display: { label: string; description: string; hidden?: boolean };
-  operation: { type?: string; sample?: Record<string, unknown>; outputFields?: Array<{ key: string }>; inputFields?: Array<Field | ((...a: unknown[]) => unknown)> };
+  operation: {
+    type?: string;
+    sample?: Record<string, unknown>;
+    outputFields?: Array<{ key: string }>;
+    inputFields?: Array<Field | ((...a: unknown[]) => unknown)>;
+  };
 };
 
 const triggers = Object.values(App.triggers ?? {}) as unknown as Op[];
 const searches = Object.values(App.searches ?? {}) as unknown as Op[];
 const creates = Object.values(App.creates ?? {}) as unknown as Op[];
-const all = [...triggers.map((o) => ['trigger', o] as const), ...searches.map((o) => ['search', o] as const), ...creates.map((o) => ['create', o] as const)];
+const all = [
+  ...triggers.map((o) => ['trigger', o] as const),
+  ...searches.map((o) => ['search', o] as const),
+  ...creates.map((o) => ['create', o] as const),
+];
 const visible = all.filter(([, o]) => !o.display.hidden);
 
 const SMALL_WORDS = new Set(['a', 'an', 'the', 'and', 'or', 'of', 'to', 'in', 'on', 'by', 'for', 'with', 'from', 'as', 'at']);
@@ -32,10 +41,12 @@ const staticFields = (o: Op): Field[] => (o.operation.inputFields ?? []).filter(
 
 const walkDates = (value: unknown, at: string, out: string[]) => {
   if (Array.isArray(value)) value.forEach((v, i) => walkDates(v, `${at}[${i}]`, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string' && DATE_KEY.test(k) && !NOT_DATES.has(k) && !ISO_DATETIME.test(v) && !ISO_DATE.test(v)) out.push(`${at}.${k}=${v}`);
-    else walkDates(v, `${at}.${k}`, out);
-  }
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === 'string' && DATE_KEY.test(k) && !NOT_DATES.has(k) && !ISO_DATETIME.test(v) && !ISO_DATE.test(v))
+        out.push(`${at}.${k}=${v}`);
+      else walkDates(v, `${at}.${k}`, out);
+    }
 };
 
 describe('Zapier integration checks (local stand-in)', () => {
@@ -67,27 +78,44 @@ describe('Zapier integration checks (local stand-in)', () => {
   });
 
   it('every create description starts with a verb in -s and ends with a period', () => {
-    for (const o of creates) expect({ key: o.key, description: o.display.description }).toEqual({ key: o.key, description: expect.stringMatching(/^[A-Z][a-z]+s .+\.$/) });
+    for (const o of creates)
+      expect({ key: o.key, description: o.display.description }).toEqual({
+        key: o.key,
+        description: expect.stringMatching(/^[A-Z][a-z]+s .+\.$/),
+      });
   });
 
-  it.each(all.map(([kind, o]) => [`${kind} ${o.key}`, o] as const))('%s: ID inputs have a dropdown; help text is not the label (D004, D011)', (_n, o) => {
-    for (const f of staticFields(o)) {
-      const looksLikeId = / ID$/.test(f.label ?? '') || /Id$/.test(f.key);
-      if (looksLikeId) expect({ field: f.key, dynamic: f.dynamic }).toEqual({ field: f.key, dynamic: expect.any(String) });
-      if (f.helpText) expect(f.helpText.trim().toLowerCase()).not.toBe((f.label ?? f.key).trim().toLowerCase());
-      if (f.label) expect({ field: f.key, titleCase: isTitleCase(f.label) }).toEqual({ field: f.key, titleCase: true });
-    }
-  });
-
-  it.each(all.map(([kind, o]) => [`${kind} ${o.key}`, o] as const))('%s: dropdowns and search connectors point at existing keys (D005, D013, D014)', (_n, o) => {
-    for (const f of staticFields(o)) {
-      if (f.dynamic) expect({ field: f.key, trigger: Object.keys(App.triggers ?? {}).includes(f.dynamic.split('.')[0] as string) }).toEqual({ field: f.key, trigger: true });
-      if (f.search) {
-        expect(f.dynamic).toBeDefined();
-        expect({ field: f.key, search: Object.keys(App.searches ?? {}).includes(f.search.split('.')[0] as string) }).toEqual({ field: f.key, search: true });
+  it.each(all.map(([kind, o]) => [`${kind} ${o.key}`, o] as const))(
+    '%s: ID inputs have a dropdown; help text is not the label (D004, D011)',
+    (_n, o) => {
+      for (const f of staticFields(o)) {
+        const looksLikeId = / ID$/.test(f.label ?? '') || /Id$/.test(f.key);
+        if (looksLikeId) expect({ field: f.key, dynamic: f.dynamic }).toEqual({ field: f.key, dynamic: expect.any(String) });
+        if (f.helpText) expect(f.helpText.trim().toLowerCase()).not.toBe((f.label ?? f.key).trim().toLowerCase());
+        if (f.label) expect({ field: f.key, titleCase: isTitleCase(f.label) }).toEqual({ field: f.key, titleCase: true });
       }
-    }
-  });
+    },
+  );
+
+  it.each(all.map(([kind, o]) => [`${kind} ${o.key}`, o] as const))(
+    '%s: dropdowns and search connectors point at existing keys (D005, D013, D014)',
+    (_n, o) => {
+      for (const f of staticFields(o)) {
+        if (f.dynamic)
+          expect({ field: f.key, trigger: Object.keys(App.triggers ?? {}).includes(f.dynamic.split('.')[0] as string) }).toEqual({
+            field: f.key,
+            trigger: true,
+          });
+        if (f.search) {
+          expect(f.dynamic).toBeDefined();
+          expect({ field: f.key, search: Object.keys(App.searches ?? {}).includes(f.search.split('.')[0] as string) }).toEqual({
+            field: f.key,
+            search: true,
+          });
+        }
+      }
+    },
+  );
 
   it.each(visible.map(([kind, o]) => [`${kind} ${o.key}`, o] as const))('%s: every sample key is an output field (D024)', (_n, o) => {
     const outputKeys = (o.operation.outputFields ?? []).map((f) => f.key);
@@ -112,7 +140,9 @@ describe('Zapier integration checks (local stand-in)', () => {
   });
 
   it('search-or-create pairs name an existing search and create (D015)', () => {
-    for (const [key, soc] of Object.entries(App.searchOrCreates ?? {}) as Array<[string, { search: string; create: string; update?: string }]>) {
+    for (const [key, soc] of Object.entries(App.searchOrCreates ?? {}) as Array<
+      [string, { search: string; create: string; update?: string }]
+    >) {
       expect(key).toBe(soc.search);
       expect(Object.keys(App.searches ?? {})).toContain(soc.search);
       expect(Object.keys(App.creates ?? {})).toContain(soc.create);

@@ -57,7 +57,10 @@ export const zapierError = (error: unknown): ZapierErrorInfo => {
     const data = JSON.parse(e.message) as Omit<ZapierErrorInfo, 'name'>;
     return { name: e.name, ...data };
   }
-  const lines = String(e.message).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = String(e.message)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return { name: e.name, message: e.message.includes('What happened:') ? (lines[lines.length - 1] ?? '') : e.message };
 };
 

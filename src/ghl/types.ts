@@ -53,7 +53,11 @@ export type CustomFieldValue = C['CustomFieldSchema'];
  */
 export type SearchFilter =
   | { field: string; operator: 'eq' | 'not_eq' | 'contains' | 'not_contains' | 'exists' | 'not_exists'; value?: unknown }
-  | { field: string; operator: 'range'; value: { gte?: string | number; gt?: string | number; lte?: string | number; lt?: string | number } }
+  | {
+      field: string;
+      operator: 'range';
+      value: { gte?: string | number; gt?: string | number; lte?: string | number; lt?: string | number };
+    }
   | { group: 'AND' | 'OR'; filters: SearchFilter[] };
 export interface SearchContactsBody {
   locationId: string;

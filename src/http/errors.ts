@@ -107,7 +107,10 @@ export const ghlErrorFor = (z: ZObject, response: HttpResponse): Error | undefin
   if (status >= 500) {
     const what = ghlSays ?? `HTTP ${status}`;
     return new z.errors.Error(
-      withTrace(`GHL failed to process ${describeRequest(response)}: ${what}. This is usually temporary; retrying the step may help.`, response),
+      withTrace(
+        `GHL failed to process ${describeRequest(response)}: ${what}. This is usually temporary; retrying the step may help.`,
+        response,
+      ),
       'ghl_server_error',
       status,
     );
@@ -119,11 +122,18 @@ export const ghlErrorFor = (z: ZObject, response: HttpResponse): Error | undefin
   }
   if (status === 403) {
     return new z.errors.Error(
-      withTrace(`GHL denied access: ${sentence(ghlSays ?? 'forbidden')} Check that the connected sub-account is the one that holds this record and that the app was granted the needed scope.`, response),
+      withTrace(
+        `GHL denied access: ${sentence(ghlSays ?? 'forbidden')} Check that the connected sub-account is the one that holds this record and that the app was granted the needed scope.`,
+        response,
+      ),
       'ghl_forbidden',
       status,
     );
   }
   const fallback = status === 404 ? 'not found' : `HTTP ${status}`;
-  return new z.errors.Error(withTrace(`GHL rejected the request: ${ghlSays ?? fallback}`, response), status === 422 ? 'ghl_invalid_input' : 'ghl_bad_request', status);
+  return new z.errors.Error(
+    withTrace(`GHL rejected the request: ${ghlSays ?? fallback}`, response),
+    status === 422 ? 'ghl_invalid_input' : 'ghl_bad_request',
+    status,
+  );
 };

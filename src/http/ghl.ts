@@ -92,21 +92,30 @@ export const ghl = (z: ZObject, _bundle: Bundle) => {
     } catch (error) {
       if (!isTransportError(error)) throw error;
       // First line only: core may append a context block; the URL is replaced because it can carry query values.
-      const reason = String((error as Error).message ?? 'network error').split('\n')[0]!.replace(/https?:\/\/[^\s]+/g, '<GHL>');
-      const maybeApplied = req.method === 'GET' ? '' : ' GHL may or may not have applied the change; a Zapier retry of this step is safe only for steps that look the record up first (the Find or Create steps).';
-      throw markRetryable(new z.errors.Error(
-        `Could not reach GHL for ${describe(req)} (${reason}). This is usually temporary; retrying the step may help.${maybeApplied}`,
-        'ghl_unreachable',
-        502,
-      ));
+      const reason = String((error as Error).message ?? 'network error')
+        .split('\n')[0]!
+        .replace(/https?:\/\/[^\s]+/g, '<GHL>');
+      const maybeApplied =
+        req.method === 'GET'
+          ? ''
+          : ' GHL may or may not have applied the change; a Zapier retry of this step is safe only for steps that look the record up first (the Find or Create steps).';
+      throw markRetryable(
+        new z.errors.Error(
+          `Could not reach GHL for ${describe(req)} (${reason}). This is usually temporary; retrying the step may help.${maybeApplied}`,
+          'ghl_unreachable',
+          502,
+        ),
+      );
     }
     const unreadable = response.status < 300 && response.data === undefined && response.content.trim() !== '';
     if (unreadable) {
-      throw markRetryable(new z.errors.Error(
-        `GHL answered ${describe(req)} with a body that is not valid JSON (HTTP ${response.status}, ${response.content.length} bytes). Nothing was reported as done; retrying the step may help.`,
-        'ghl_unreadable_response',
-        502,
-      ));
+      throw markRetryable(
+        new z.errors.Error(
+          `GHL answered ${describe(req)} with a body that is not valid JSON (HTTP ${response.status}, ${response.content.length} bytes). Nothing was reported as done; retrying the step may help.`,
+          'ghl_unreadable_response',
+          502,
+        ),
+      );
     }
     return response;
   };
@@ -132,7 +141,8 @@ export const ghl = (z: ZObject, _bundle: Bundle) => {
     get: <T = any>(p: GhlPath, params?: GhlRequest['params']) => request<T>({ method: 'GET', path: p, params, idempotent: true }),
     post: <T = any>(p: GhlPath, body: unknown, extra: Partial<GhlRequest> = {}) => request<T>({ method: 'POST', path: p, body, ...extra }),
     put: <T = any>(p: GhlPath, body: unknown, extra: Partial<GhlRequest> = {}) => request<T>({ method: 'PUT', path: p, body, ...extra }),
-    delete: <T = any>(p: GhlPath, body?: unknown, extra: Partial<GhlRequest> = {}) => request<T>({ method: 'DELETE', path: p, body, ...extra }),
+    delete: <T = any>(p: GhlPath, body?: unknown, extra: Partial<GhlRequest> = {}) =>
+      request<T>({ method: 'DELETE', path: p, body, ...extra }),
   };
 };
 

@@ -1,4 +1,11 @@
-import type { AfterResponseMiddleware, BeforeRequestMiddleware, Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
+import type {
+  AfterResponseMiddleware,
+  BeforeRequestMiddleware,
+  Bundle,
+  HttpRequestOptions,
+  HttpResponse,
+  ZObject,
+} from 'zapier-platform-core';
 import { GHL_API_VERSION, GHL_CALENDARS_API_VERSION, apiBaseUrl } from '../config.js';
 import { ghlErrorFor } from './errors.js';
 

@@ -25,7 +25,7 @@ const MAX_TEXT = 10_000;
 const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 const describe = (v: unknown): string => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 };
 
@@ -114,10 +114,13 @@ export class InputReader {
     const v = this.raw(key, opts);
     if (v === undefined) return undefined;
     const items = (Array.isArray(v) ? v : String(v).split(','))
-      .map((item) => (typeof item === 'object' && item !== null ? fail(`"${this.label(key)}" must be a list of text values.`) : String(item).trim()))
+      .map((item) =>
+        typeof item === 'object' && item !== null ? fail(`"${this.label(key)}" must be a list of text values.`) : String(item).trim(),
+      )
       .filter((item) => item !== '');
     const max = opts.max ?? 200;
-    for (const item of items) if (item.length > max) fail(`An item of "${this.label(key)}" is ${item.length} characters long; at most ${max} are allowed.`);
+    for (const item of items)
+      if (item.length > max) fail(`An item of "${this.label(key)}" is ${item.length} characters long; at most ${max} are allowed.`);
     const unique = [...new Set(items)];
     if (!unique.length && opts.required) fail(`"${this.label(key)}" is required but was empty.`);
     return unique.length ? unique : undefined;
@@ -126,7 +129,8 @@ export class InputReader {
   choice<T extends string>(key: string, choices: readonly T[], opts: Opts = {}): T | undefined {
     const s = this.text(key, opts);
     if (s === undefined) return undefined;
-    if (!(choices as readonly string[]).includes(s)) fail(`"${this.label(key)}" must be one of ${choices.join(', ')}, but got "${describe(s)}".`);
+    if (!(choices as readonly string[]).includes(s))
+      fail(`"${this.label(key)}" must be one of ${choices.join(', ')}, but got "${describe(s)}".`);
     return s as T;
   }
 

@@ -57,7 +57,8 @@ const labelsOf = (fields: Array<InputField | DynamicInputFields>): Record<string
 };
 
 /** Runs a declaration: parse, then perform. Input mistakes become a Zapier error before any request. */
-export const run = <I, O>(decl: Declaration<I, O>) =>
+export const run =
+  <I, O>(decl: Declaration<I, O>) =>
   async (z: ZObject, bundle: Bundle): Promise<O> => {
     let input: I;
     try {
@@ -69,7 +70,11 @@ export const run = <I, O>(decl: Declaration<I, O>) =>
     }
     const locationId = bundle.authData?.locationId;
     if (!locationId) {
-      throw new z.errors.Error('This GHL connection has no sub-account. Reconnect and choose a sub-account (location).', 'company_token_refused', 400);
+      throw new z.errors.Error(
+        'This GHL connection has no sub-account. Reconnect and choose a sub-account (location).',
+        'company_token_refused',
+        400,
+      );
     }
     try {
       return await decl.perform({ z, bundle, api: ghl(z, bundle), input, locationId });
@@ -86,43 +91,46 @@ const display = (d: Pick<Declaration<unknown, unknown>, 'label' | 'description' 
   ...(d.hidden ? { hidden: true } : {}),
 });
 
-export const pollingTrigger = <I>(d: TriggerDeclaration<I>): Trigger => ({
-  key: d.key,
-  noun: d.noun,
-  display: display(d),
-  operation: {
-    type: 'polling' as const,
-    perform: run(d),
-    inputFields: d.inputFields,
-    ...(d.canPaginate ? { canPaginate: true } : {}),
-    ...(d.outputFields ? { outputFields: d.outputFields } : {}),
-    ...(d.sample ? { sample: d.sample } : {}),
-  },
-}) as never;
+export const pollingTrigger = <I>(d: TriggerDeclaration<I>): Trigger =>
+  ({
+    key: d.key,
+    noun: d.noun,
+    display: display(d),
+    operation: {
+      type: 'polling' as const,
+      perform: run(d),
+      inputFields: d.inputFields,
+      ...(d.canPaginate ? { canPaginate: true } : {}),
+      ...(d.outputFields ? { outputFields: d.outputFields } : {}),
+      ...(d.sample ? { sample: d.sample } : {}),
+    },
+  }) as never;
 
-export const search = <I>(d: SearchDeclaration<I>): Search => ({
-  key: d.key,
-  noun: d.noun,
-  display: display(d),
-  operation: {
-    perform: run(d),
-    inputFields: d.inputFields,
-    ...(d.outputFields ? { outputFields: d.outputFields } : {}),
-    ...(d.sample ? { sample: d.sample } : {}),
-  },
-}) as never;
+export const search = <I>(d: SearchDeclaration<I>): Search =>
+  ({
+    key: d.key,
+    noun: d.noun,
+    display: display(d),
+    operation: {
+      perform: run(d),
+      inputFields: d.inputFields,
+      ...(d.outputFields ? { outputFields: d.outputFields } : {}),
+      ...(d.sample ? { sample: d.sample } : {}),
+    },
+  }) as never;
 
-export const action = <I>(d: ActionDeclaration<I>): Create => ({
-  key: d.key,
-  noun: d.noun,
-  display: display(d),
-  operation: {
-    perform: run(d),
-    inputFields: d.inputFields,
-    ...(d.outputFields ? { outputFields: d.outputFields } : {}),
-    ...(d.sample ? { sample: d.sample } : {}),
-  },
-}) as never;
+export const action = <I>(d: ActionDeclaration<I>): Create =>
+  ({
+    key: d.key,
+    noun: d.noun,
+    display: display(d),
+    operation: {
+      perform: run(d),
+      inputFields: d.inputFields,
+      ...(d.outputFields ? { outputFields: d.outputFields } : {}),
+      ...(d.sample ? { sample: d.sample } : {}),
+    },
+  }) as never;
 
 // Zapier's generated types are stricter than the runtime schema for loosely typed fields;
 // the schema itself is enforced by `zapier-platform validate` and test/definition.test.ts.

@@ -619,7 +619,10 @@ const taskRecord = (t: Task) => ({ id: t.id as string, title: t.title, dueDate: 
 /** Reads a contact and its tasks in parallel; a missing contact is a clear error, never a crash. */
 const readContactWithTasks = async (z: ZObject, api: GhlClient, contactId: string, nothingDone: string) => {
   const get = <T>(p: ReturnType<typeof path>) => api.request<T>({ method: 'GET', path: p, idempotent: true, skipThrowForStatus: true });
-  const [contactRes, tasksRes] = await Promise.all([get<ContactResponse>(path`/contacts/${contactId}`), get<{ tasks?: Task[] }>(path`/contacts/${contactId}/tasks`)]);
+  const [contactRes, tasksRes] = await Promise.all([
+    get<ContactResponse>(path`/contacts/${contactId}`),
+    get<{ tasks?: Task[] }>(path`/contacts/${contactId}/tasks`),
+  ]);
   if (isNotFoundResponse(contactRes) || (contactRes.status < 300 && !contactRes.data?.contact)) {
     throw new z.errors.Error(`No contact with ID ${contactId} in this sub-account; ${nothingDone}`, 'contact_not_found', 404);
   }
@@ -647,7 +650,9 @@ export const deleteContact = action({
   description:
     "Deletes a contact for good. Warning: GHL also deletes the contact's tasks and notes, and this cannot be undone. The step's output keeps a record of what was deleted.",
   inputFields: [
-    contactIdField({ helpText: 'The contact to delete. Map the **Contact ID** from an earlier step (for example Find Contact), or pick one.' }),
+    contactIdField({
+      helpText: 'The contact to delete. Map the **Contact ID** from an earlier step (for example Find Contact), or pick one.',
+    }),
     deleteTasksField,
   ],
   outputFields: [
@@ -707,9 +712,11 @@ export const archiveContact = action({
   noun: 'Contact',
   label: 'Archive Contact',
   description:
-    "Archives a contact without deleting anything: adds a tag (e.g. ecwid-deleted) and marks its open tasks completed. Use it instead of Delete Contact to keep the history.",
+    'Archives a contact without deleting anything: adds a tag (e.g. ecwid-deleted) and marks its open tasks completed. Use it instead of Delete Contact to keep the history.',
   inputFields: [
-    contactIdField({ helpText: 'The contact to archive. Map the **Contact ID** from an earlier step (for example Find Contact), or pick one.' }),
+    contactIdField({
+      helpText: 'The contact to archive. Map the **Contact ID** from an earlier step (for example Find Contact), or pick one.',
+    }),
     {
       key: 'tag',
       label: 'Archive Tag',
@@ -723,7 +730,7 @@ export const archiveContact = action({
       required: false,
       type: 'boolean',
       default: 'true',
-      helpText: "Yes marks every open task of the contact completed, so nobody follows up with a customer who left.",
+      helpText: 'Yes marks every open task of the contact completed, so nobody follows up with a customer who left.',
     },
   ],
   outputFields: [
@@ -758,7 +765,11 @@ export const archiveContact = action({
     const tagged = await api.post<{ tags?: string[] }>(path`/contacts/${contactId}/tags`, { tags: [input.tag] });
     const open = input.completeTasks ? tasks.filter((t) => !t.completed) : [];
     const completed = await Promise.all(
-      open.map((t) => api.put<{ task?: Task }>(path`/contacts/${contactId}/tasks/${t.id}/completed`, { completed: true }).then(() => ({ ...taskRecord(t), completed: true }))),
+      open.map((t) =>
+        api
+          .put<{ task?: Task }>(path`/contacts/${contactId}/tasks/${t.id}/completed`, { completed: true })
+          .then(() => ({ ...taskRecord(t), completed: true })),
+      ),
     );
     return {
       id: contactId,

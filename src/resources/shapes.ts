@@ -119,7 +119,9 @@ export const mostRecentTask = (tasks: TaskOutput[]): TaskOutput | null =>
 
 /** The open task due soonest: what a salesperson should do next. */
 export const nextOpenTask = (tasks: TaskOutput[]): TaskOutput | null =>
-  tasks.filter((t) => !t.completed).reduce<TaskOutput | null>((best, t) => (!best || time(t.dueDate) < time(best.dueDate) ? t : best), null);
+  tasks
+    .filter((t) => !t.completed)
+    .reduce<TaskOutput | null>((best, t) => (!best || time(t.dueDate) < time(best.dueDate) ? t : best), null);
 
 export const contactOutputFields: OutputField[] = [
   { key: 'id', label: 'Contact ID' },

@@ -420,7 +420,7 @@ export const taskSearchOrCreates = {
     key: 'find_task',
     display: {
       label: 'Find or Create Task',
-      description: "Finds a task on a contact by title, or creates it if the contact has no such task.",
+      description: 'Finds a task on a contact by title, or creates it if the contact has no such task.',
     },
     search: 'find_task',
     create: 'create_task',

@@ -63,7 +63,9 @@ describe('flow 2: Ecwid customer created/updated → GHL contact + tasks', () =>
       customFields: [{ id: settings.ecwidIdFieldId, value: '177737165' }],
     });
     const tasks = [...sandbox.state.tasks.values()].filter((t) => t.contactId === contact.id);
-    expect(tasks.map((t) => [t.title, t.dueDate, t.completed])).toEqual([['Welcome call for new Ecwid customer', '2026-11-22T09:40:00.000Z', false]]);
+    expect(tasks.map((t) => [t.title, t.dueDate, t.completed])).toEqual([
+      ['Welcome call for new Ecwid customer', '2026-11-22T09:40:00.000Z', false],
+    ]);
   });
 
   it('replaying the same event three times creates nothing and changes nothing', async () => {
@@ -71,13 +73,17 @@ describe('flow 2: Ecwid customer created/updated → GHL contact + tasks', () =>
     const first = await syncCustomer(zap, created, settings);
     const contactsAfterFirst = sandbox.state.contacts.size;
     const tasksAfterFirst = sandbox.state.tasks.size;
-    const snapshot = JSON.stringify(sandbox.state.contacts.get(String(first.contact.record.id)), (k, v) => (k === 'dateUpdated' ? undefined : v));
+    const snapshot = JSON.stringify(sandbox.state.contacts.get(String(first.contact.record.id)), (k, v) =>
+      k === 'dateUpdated' ? undefined : v,
+    );
     for (let i = 0; i < 3; i++) {
       const again = await syncCustomer(zap, created, settings);
       expect([again.contact.outcome, again.task.outcome]).toEqual(['updated', 'found']);
     }
     expect([sandbox.state.contacts.size, sandbox.state.tasks.size]).toEqual([contactsAfterFirst, tasksAfterFirst]);
-    expect(JSON.stringify(sandbox.state.contacts.get(String(first.contact.record.id)), (k, v) => (k === 'dateUpdated' ? undefined : v))).toBe(snapshot);
+    expect(
+      JSON.stringify(sandbox.state.contacts.get(String(first.contact.record.id)), (k, v) => (k === 'dateUpdated' ? undefined : v)),
+    ).toBe(snapshot);
   });
 
   it('an update changes the address, keeps earlier tags and adds the new group tag', async () => {
@@ -129,7 +135,9 @@ describe('flow 3: Ecwid customer deleted → GHL contact removed', () => {
       email: 'jules.okafor@example.com',
       phone: '+15035550187',
       taskCount: 1,
-      tasksDeleted: [{ id: taskIds[0], title: 'Welcome call for new Ecwid customer', dueDate: '2026-11-22T09:40:00.000Z', completed: false }],
+      tasksDeleted: [
+        { id: taskIds[0], title: 'Welcome call for new Ecwid customer', dueDate: '2026-11-22T09:40:00.000Z', completed: false },
+      ],
       deletedAt: 'x',
     });
     expect(sandbox.state.contacts.has(id)).toBe(false);
@@ -142,7 +150,11 @@ describe('flow 3: Ecwid customer deleted → GHL contact removed', () => {
   it('an ambiguous match deletes nothing', async () => {
     const settings = settingsFor(sandbox.state);
     for (const email of ['a.twin@example.com', 'b.twin@example.com']) {
-      await zap.perform('creates', 'create_contact', { firstName: 'Twin', email, [`customField__${settings.ecwidIdFieldId}`]: '177737165' });
+      await zap.perform('creates', 'create_contact', {
+        firstName: 'Twin',
+        email,
+        [`customField__${settings.ecwidIdFieldId}`]: '177737165',
+      });
     }
     const size = sandbox.state.contacts.size;
     const result = await removeCustomer(zap, deleted, settings, 'delete');

@@ -21,25 +21,50 @@ describe('ghl client', () => {
       .post('/contacts/search', { locationId: 'L1', pageLimit: 1 })
       .query({ a: '1' })
       .reply(200, { contacts: [], total: 0 });
-    await run((z, b) => ghl(z, b).request({ method: 'POST', path: path`/contacts/search`, body: { locationId: 'L1', pageLimit: 1 }, params: { a: 1, b: undefined } }));
+    await run((z, b) =>
+      ghl(z, b).request({
+        method: 'POST',
+        path: path`/contacts/search`,
+        body: { locationId: 'L1', pageLimit: 1 },
+        params: { a: 1, b: undefined },
+      }),
+    );
     scope.done();
   });
 
   it('retries a read once after a 5xx and returns the second answer', async () => {
-    const scope = ghlApi().get('/contacts/c1').reply(503, 'busy').get('/contacts/c1').reply(200, { contact: { id: 'c1' } });
-    await expect(run((z, b) => ghl(z, b).get(path`/contacts/c1`).then((r) => r.data))).resolves.toEqual({ contact: { id: 'c1' } });
+    const scope = ghlApi()
+      .get('/contacts/c1')
+      .reply(503, 'busy')
+      .get('/contacts/c1')
+      .reply(200, { contact: { id: 'c1' } });
+    await expect(
+      run((z, b) =>
+        ghl(z, b)
+          .get(path`/contacts/c1`)
+          .then((r) => r.data),
+      ),
+    ).resolves.toEqual({ contact: { id: 'c1' } });
     scope.done();
   });
 
   it('retries a read at most once', async () => {
     const scope = ghlApi().get('/contacts/c1').times(2).reply(503, { message: 'down' });
-    await rejectsWith(run((z, b) => ghl(z, b).get(path`/contacts/c1`)), 'AppError', /GHL failed to process GET \/contacts\/c1: down/);
+    await rejectsWith(
+      run((z, b) => ghl(z, b).get(path`/contacts/c1`)),
+      'AppError',
+      /GHL failed to process GET \/contacts\/c1: down/,
+    );
     scope.done();
   });
 
   it('never retries a write (a retried create could duplicate the contact)', async () => {
     const scope = ghlApi().post('/contacts/').once().reply(503, { message: 'down' });
-    await rejectsWith(run((z, b) => ghl(z, b).post(path`/contacts/`, { firstName: 'A' })), 'AppError', /GHL failed to process POST \/contacts\//);
+    await rejectsWith(
+      run((z, b) => ghl(z, b).post(path`/contacts/`, { firstName: 'A' })),
+      'AppError',
+      /GHL failed to process POST \/contacts\//,
+    );
     scope.done();
   });
 
@@ -64,14 +89,30 @@ describe('ghl client', () => {
   });
 
   it('a truncated body on a read is retried once', async () => {
-    const scope = ghlApi().get('/contacts/c1').reply(200, '{"contact"').get('/contacts/c1').reply(200, { contact: { id: 'c1' } });
-    await expect(run((z, b) => ghl(z, b).get(path`/contacts/c1`).then((r) => r.data))).resolves.toEqual({ contact: { id: 'c1' } });
+    const scope = ghlApi()
+      .get('/contacts/c1')
+      .reply(200, '{"contact"')
+      .get('/contacts/c1')
+      .reply(200, { contact: { id: 'c1' } });
+    await expect(
+      run((z, b) =>
+        ghl(z, b)
+          .get(path`/contacts/c1`)
+          .then((r) => r.data),
+      ),
+    ).resolves.toEqual({ contact: { id: 'c1' } });
     scope.done();
   });
 
   it('hands error answers to callers that ask for them', async () => {
-    ghlApi().post('/contacts/').reply(400, { statusCode: 400, message: 'This location does not allow duplicated contacts.', meta: { contactId: 'dup1' } });
-    const res = await run((z, b) => ghl(z, b).post(path`/contacts/`, {}, { skipThrowForStatus: true }).then((r) => [r.status, r.data.meta]));
+    ghlApi()
+      .post('/contacts/')
+      .reply(400, { statusCode: 400, message: 'This location does not allow duplicated contacts.', meta: { contactId: 'dup1' } });
+    const res = await run((z, b) =>
+      ghl(z, b)
+        .post(path`/contacts/`, {}, { skipThrowForStatus: true })
+        .then((r) => [r.status, r.data.meta]),
+    );
     expect(res).toEqual([400, { contactId: 'dup1' }]);
   });
 });

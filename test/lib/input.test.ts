@@ -10,7 +10,10 @@ describe('InputReader', () => {
   it('ids: accepts GHL ids, rejects paths, blanks and objects with the field label', () => {
     expect(read({ contactId: ' nmFmQEsNgz6AVpgLVUJ0 ' }).requiredId('contactId')).toBe('nmFmQEsNgz6AVpgLVUJ0');
     failsWith(() => read({ contactId: '../locations' }).requiredId('contactId'), '"Contact" must be a GHL id');
-    failsWith(() => read({ contactId: '' }).requiredId('contactId'), '"Contact" is required but was empty. Map a value to it in the Zap editor.');
+    failsWith(
+      () => read({ contactId: '' }).requiredId('contactId'),
+      '"Contact" is required but was empty. Map a value to it in the Zap editor.',
+    );
     failsWith(() => read({ contactId: { id: 'x' } }).requiredId('contactId'), '"Contact" must be text, but got a list or object');
     expect(read({}).id('contactId')).toBeUndefined();
   });
@@ -23,7 +26,10 @@ describe('InputReader', () => {
 
   it('phones: punctuation dropped, letters rejected', () => {
     expect(read({ p: '+1 (415) 555-0123' }).phone('p')).toBe('+14155550123');
-    failsWith(() => read({ p: 'call me' }).phone('p'), '"p" is not a valid phone number: "call me". Use international format, e.g. +14155550123.');
+    failsWith(
+      () => read({ p: 'call me' }).phone('p'),
+      '"p" is not a valid phone number: "call me". Use international format, e.g. +14155550123.',
+    );
   });
 
   it('booleans from Zapier strings', () => {
@@ -55,7 +61,10 @@ describe('InputReader', () => {
   });
 
   it('bad date-times name the field and show an example', () => {
-    failsWith(() => read({ due: 'next tuesday' }).dateTime('due'), '"Due Date" is not a date and time GHL understands: "next tuesday". Use e.g. 2026-12-01T15:00:00-05:00.');
+    failsWith(
+      () => read({ due: 'next tuesday' }).dateTime('due'),
+      '"Due Date" is not a date and time GHL understands: "next tuesday". Use e.g. 2026-12-01T15:00:00-05:00.',
+    );
     failsWith(() => read({ due: '2026-02-30T10:00:00Z' }).dateTime('due'), 'is not a date and time GHL understands');
   });
 

@@ -902,7 +902,18 @@ describe('Archive Contact (archive_contact)', () => {
   const fakeNow = () =>
     jest.useFakeTimers({
       now: new Date('2026-11-21T10:15:00.000Z'),
-      doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
     });
   afterEach(() => jest.useRealTimers());
 
@@ -966,6 +977,10 @@ describe('Archive Contact (archive_contact)', () => {
   });
 
   it('an empty tag is refused before any request', async () => {
-    await rejectsWith(perform(create('archive_contact'), { contactId: rosa.id, tag: '  ' }), 'AppError', '"Archive Tag" is required but was empty. Map a value to it in the Zap editor.');
+    await rejectsWith(
+      perform(create('archive_contact'), { contactId: rosa.id, tag: '  ' }),
+      'AppError',
+      '"Archive Tag" is required but was empty. Map a value to it in the Zap editor.',
+    );
   });
 });

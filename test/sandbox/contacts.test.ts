@@ -26,6 +26,19 @@ describe('sandbox contacts', () => {
     sb.state.setNow('2026-04-01T12:00:00.000Z');
   });
 
+  test('bulk business: sets and removes the business of the listed contacts; unknown ids are refused', async () => {
+    const biz = [...sb.state.businesses.keys()][0]!;
+    const [a, b] = [...sb.state.contacts.keys()];
+    const set = await call(sb, token, 'POST', '/contacts/bulk/business', { body: { locationId: loc, ids: [a, b], businessId: biz } });
+    expect([set.status, set.body.success, set.body.ids]).toEqual([200, true, [a, b]]);
+    expect([sb.state.contacts.get(a!)!.businessId, sb.state.contacts.get(b!)!.businessId]).toEqual([biz, biz]);
+    const removed = await call(sb, token, 'POST', '/contacts/bulk/business', { body: { locationId: loc, ids: [a], businessId: null } });
+    expect(removed.status).toBe(200);
+    expect(sb.state.contacts.get(a!)!.businessId).toBeNull();
+    const bad = await call(sb, token, 'POST', '/contacts/bulk/business', { body: { locationId: loc, ids: ['nope0000000000000000'], businessId: biz } });
+    expect([bad.status, bad.body.message]).toEqual([400, 'Contact with id nope0000000000000000 not found']);
+  });
+
   test('seed is deterministic: same ids in a fresh sandbox and after reset', async () => {
     const other = await startSandbox();
     try {

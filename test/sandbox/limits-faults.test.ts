@@ -189,8 +189,9 @@ describe('sandbox limits, faults and control', () => {
     const ops = implementedOperations();
     expect(ops).toContain('contacts:search-contacts-advanced');
     expect(ops).toContain('oauth:get-access-token');
+    expect(ops).toContain('contacts:add-remove-contact-from-business');
     expect(ops).toContain('calendars:get-appointment');
-    expect(ops).toHaveLength(33);
+    expect(ops).toHaveLength(34);
   });
 
   test('spec operations not implemented → 501 after auth and validation', async () => {
