@@ -35,7 +35,9 @@ describe('sandbox contacts', () => {
     const removed = await call(sb, token, 'POST', '/contacts/bulk/business', { body: { locationId: loc, ids: [a], businessId: null } });
     expect(removed.status).toBe(200);
     expect(sb.state.contacts.get(a!)!.businessId).toBeNull();
-    const bad = await call(sb, token, 'POST', '/contacts/bulk/business', { body: { locationId: loc, ids: ['nope0000000000000000'], businessId: biz } });
+    const bad = await call(sb, token, 'POST', '/contacts/bulk/business', {
+      body: { locationId: loc, ids: ['nope0000000000000000'], businessId: biz },
+    });
     expect([bad.status, bad.body.message]).toEqual([400, 'Contact with id nope0000000000000000 not found']);
   });
 
