@@ -1,0 +1,41 @@
+/**
+ * The README's operations table, generated from the app definition so the docs cannot drift:
+ * `npm run docs` rewrites it; test/readme.test.ts fails when it is out of date.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import App from '../index.js';
+
+type Op = { key: string; display: { label: string; description: string; hidden?: boolean } };
+
+export const operationsTable = (): string => {
+  const rows: string[] = ['| kind | label | key | what it does |', '| --- | --- | --- | --- |'];
+  const add = (kind: string, ops: Record<string, unknown> | undefined) => {
+    for (const op of Object.values(ops ?? {}) as Op[]) {
+      if (op.display.hidden) continue;
+      rows.push(`| ${kind} | **${op.display.label}** | \`${op.key}\` | ${op.display.description.replace(/\|/g, '\\|')} |`);
+    }
+  };
+  add('trigger', App.triggers);
+  add('search', App.searches);
+  add('action', App.creates);
+  for (const [key, soc] of Object.entries(App.searchOrCreates ?? {}) as Array<[string, { display: { label: string; description: string }; create: string; update?: string }]>) {
+    rows.push(`| search-or-create | **${soc.display.label}** | \`${key}\` → \`${soc.create}\`${soc.update ? ` / \`${soc.update}\`` : ''} | ${soc.display.description} |`);
+  }
+  const hidden = Object.values(App.triggers ?? {}) as Op[];
+  const dropdowns = hidden.filter((t) => t.display.hidden).map((t) => `\`${t.key}\``);
+  return `${rows.join('\n')}\n\nHidden triggers feeding dropdowns: ${dropdowns.join(', ')}.`;
+};
+
+export const START = '<!-- OPERATIONS-TABLE -->';
+export const END = '<!-- /OPERATIONS-TABLE -->';
+
+export const withTable = (readme: string): string => {
+  const block = `${START}\n${operationsTable()}\n${END}`;
+  if (readme.includes(END)) return readme.replace(new RegExp(`${START}[\\s\\S]*?${END}`), block);
+  return readme.replace(START, block);
+};
+
+if (process.argv[1]?.endsWith('readme-operations.ts')) {
+  writeFileSync('README.md', withTable(readFileSync('README.md', 'utf8')));
+  console.log('README.md operations table updated');
+}
