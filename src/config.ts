@@ -25,8 +25,9 @@ export const requestTimeoutMs = (): number => {
 
 /**
  * OAuth scopes the app asks for, each needed by at least one operation.
- * The README's "Scopes" table says which operation needs which; keep them in sync
- * (test/config.test.ts checks that every scope here is listed there).
+ * The README's "Scopes" table says which operation needs which; test/operations/endpoints.test.ts
+ * checks that every scope an operation's endpoints need (per the OpenAPI files) is here, and
+ * test/config.test.ts that nothing here goes unused.
  */
 export const OAUTH_SCOPES = [
   'contacts.readonly',
@@ -37,5 +38,4 @@ export const OAUTH_SCOPES = [
   'locations/tasks.readonly',
   'users.readonly',
   'businesses.readonly',
-  'calendars/events.readonly',
 ] as const;

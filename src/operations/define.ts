@@ -38,6 +38,12 @@ interface Declaration<I, O> {
   label: string;
   description: string;
   hidden?: boolean;
+  /**
+   * The GHL endpoints the operation may call, as `METHOD /path/{param}` exactly as in
+   * openapi/apps/*.json: documents the operation (README table with scopes) and is checked
+   * against the spec by test/operations/endpoints.test.ts.
+   */
+  endpoints: string[];
   inputFields: Array<InputField | DynamicInputFields>;
   outputFields?: OutputField[];
   sample?: Sample;
@@ -54,6 +60,13 @@ const labelsOf = (fields: Array<InputField | DynamicInputFields>): Record<string
   const labels: Record<string, string> = {};
   for (const f of fields) if (typeof f !== 'function' && typeof f.label === 'string') labels[f.key] = f.label;
   return labels;
+};
+
+/** Every declaration's endpoints by operation key, for docs and the spec check. */
+export const declaredEndpoints = new Map<string, string[]>();
+const register = (d: { key: string; endpoints: string[] }): true => {
+  declaredEndpoints.set(d.key, d.endpoints);
+  return true;
 };
 
 /** Runs a declaration: parse, then perform. Input mistakes become a Zapier error before any request. */
@@ -92,6 +105,7 @@ const display = (d: Pick<Declaration<unknown, unknown>, 'label' | 'description' 
 });
 
 export const pollingTrigger = <I>(d: TriggerDeclaration<I>): Trigger =>
+  register(d) &&
   ({
     key: d.key,
     noun: d.noun,
@@ -104,9 +118,10 @@ export const pollingTrigger = <I>(d: TriggerDeclaration<I>): Trigger =>
       ...(d.outputFields ? { outputFields: d.outputFields } : {}),
       ...(d.sample ? { sample: d.sample } : {}),
     },
-  }) as never;
+  } as never);
 
 export const search = <I>(d: SearchDeclaration<I>): Search =>
+  register(d) &&
   ({
     key: d.key,
     noun: d.noun,
@@ -117,9 +132,10 @@ export const search = <I>(d: SearchDeclaration<I>): Search =>
       ...(d.outputFields ? { outputFields: d.outputFields } : {}),
       ...(d.sample ? { sample: d.sample } : {}),
     },
-  }) as never;
+  } as never);
 
 export const action = <I>(d: ActionDeclaration<I>): Create =>
+  register(d) &&
   ({
     key: d.key,
     noun: d.noun,
@@ -130,7 +146,7 @@ export const action = <I>(d: ActionDeclaration<I>): Create =>
       ...(d.outputFields ? { outputFields: d.outputFields } : {}),
       ...(d.sample ? { sample: d.sample } : {}),
     },
-  }) as never;
+  } as never);
 
 // Zapier's generated types are stricter than the runtime schema for loosely typed fields;
 // the schema itself is enforced by `zapier-platform validate` and test/definition.test.ts.

@@ -13,6 +13,7 @@ import { appointmentOutputFields } from './shapes.js';
 
 export const newAppointment = pollingTrigger({
   key: 'new_appointment',
+  endpoints: ['GET /contacts/{contactId}/appointments'],
   noun: 'Appointment',
   label: 'New Appointment',
   description: 'Triggers when an appointment is booked for the chosen contact.',

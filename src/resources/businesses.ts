@@ -40,6 +40,7 @@ export const toBusiness = (b: Business) =>
 
 export const businessList = pollingTrigger({
   key: 'business_list',
+  endpoints: ['GET /businesses/'],
   noun: 'Business',
   label: 'Business List',
   description: 'Triggers when a business is added to the sub-account; lists businesses for dropdowns.',
@@ -60,6 +61,7 @@ export const businessList = pollingTrigger({
 
 export const findContactsInBusiness = search({
   key: 'find_contacts_in_business',
+  endpoints: ['GET /contacts/business/{businessId}'],
   noun: 'Contact',
   label: 'Find Contacts in Business',
   description: 'Finds the contacts that belong to a business, optionally only those matching a search text.',

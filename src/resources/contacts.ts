@@ -169,6 +169,7 @@ const triggerOutputFields: OutputField[] = [...contactOutputFields, ...profileOu
 
 export const newContact = pollingTrigger({
   key: 'new_contact',
+  endpoints: ['POST /contacts/search'],
   noun: 'Contact',
   label: 'New Contact',
   description: 'Triggers when a new contact is added to the sub-account.',
@@ -188,6 +189,7 @@ export const newContact = pollingTrigger({
 
 export const newOrUpdatedContact = pollingTrigger({
   key: 'new_or_updated_contact',
+  endpoints: ['POST /contacts/search'],
   noun: 'Contact',
   label: 'New or Updated Contact',
   description: 'Triggers when a contact is added or any of its details change.',
@@ -216,6 +218,7 @@ export const newOrUpdatedContact = pollingTrigger({
 
 export const contactList = pollingTrigger({
   key: 'contact_list',
+  endpoints: ['POST /contacts/search'],
   noun: 'Contact',
   label: 'Contact List',
   description: 'Triggers when a contact is added; lists contacts for dropdowns.',
@@ -245,6 +248,12 @@ export const contactList = pollingTrigger({
 
 export const findContactById = search({
   key: 'find_contact_by_id',
+  endpoints: [
+    'GET /contacts/{contactId}',
+    'GET /contacts/{contactId}/tasks',
+    'GET /contacts/{contactId}/notes',
+    'GET /contacts/{contactId}/appointments',
+  ],
   noun: 'Contact',
   label: 'Find Contact by ID',
   description: 'Finds a contact by its ID and returns its full profile with tasks, notes, appointments and the most recent task.',
@@ -287,6 +296,7 @@ const FIND_CONTACT_HELP = [
 
 export const findContact = search({
   key: 'find_contact',
+  endpoints: ['POST /contacts/search', 'GET /contacts/search/duplicate', 'GET /locations/{locationId}/customFields'],
   noun: 'Contact',
   label: 'Find Contact',
   description: 'Finds a contact by a custom field value (e.g. an Ecwid customer ID), email, phone or search text.',
@@ -462,6 +472,7 @@ const setBusiness = (api: GhlClient, locationId: string, contactId: string, busi
 
 export const createContact = action({
   key: 'create_contact',
+  endpoints: ['POST /contacts/', 'GET /contacts/{contactId}', 'POST /contacts/bulk/business', 'GET /locations/{locationId}/customFields'],
   noun: 'Contact',
   label: 'Create Contact',
   description:
@@ -540,6 +551,7 @@ interface UpdateContactInput {
 
 export const updateContact = action({
   key: 'update_contact',
+  endpoints: ['PUT /contacts/{contactId}', 'GET /locations/{locationId}/customFields'],
   noun: 'Contact',
   label: 'Update Contact',
   description: "Updates a contact's details. Fields left empty keep their current value.",
@@ -645,6 +657,12 @@ const deleteTasksField: InputField = {
 
 export const deleteContact = action({
   key: 'delete_contact',
+  endpoints: [
+    'GET /contacts/{contactId}',
+    'GET /contacts/{contactId}/tasks',
+    'DELETE /contacts/{contactId}/tasks/{taskId}',
+    'DELETE /contacts/{contactId}',
+  ],
   noun: 'Contact',
   label: 'Delete Contact',
   description:
@@ -709,6 +727,12 @@ export const deleteContact = action({
 
 export const archiveContact = action({
   key: 'archive_contact',
+  endpoints: [
+    'GET /contacts/{contactId}',
+    'GET /contacts/{contactId}/tasks',
+    'POST /contacts/{contactId}/tags',
+    'PUT /contacts/{contactId}/tasks/{taskId}/completed',
+  ],
   noun: 'Contact',
   label: 'Archive Contact',
   description:

@@ -182,6 +182,7 @@ export const toCustomField = (d: CustomFieldDefinition) => ({
 
 export const customFieldList = pollingTrigger({
   key: 'custom_field_list',
+  endpoints: ['GET /locations/{locationId}/customFields'],
   noun: 'Custom Field',
   label: 'Custom Field List',
   description: 'Triggers when a contact custom field is added; lists contact custom fields for dropdowns.',

@@ -23,6 +23,7 @@ const authorField = userIdField({
 
 export const newNote = pollingTrigger({
   key: 'new_note',
+  endpoints: ['GET /contacts/{contactId}/notes'],
   noun: 'Note',
   label: 'New Note',
   description: 'Triggers when a note is added to the chosen contact.',
@@ -45,6 +46,7 @@ const noteLabel = (body: string | undefined, id: string): string => {
 
 export const noteList = pollingTrigger({
   key: 'note_list',
+  endpoints: ['GET /contacts/{contactId}/notes'],
   noun: 'Note',
   label: 'Note List',
   description: "Triggers when a note is added to a contact; lists the chosen contact's notes for dropdowns.",
@@ -63,6 +65,7 @@ export const noteList = pollingTrigger({
 
 export const findNote = search({
   key: 'find_note',
+  endpoints: ['GET /contacts/{contactId}/notes'],
   noun: 'Note',
   label: 'Find Note',
   description: "Finds a contact's note by text in its body, newest first.",
@@ -89,6 +92,7 @@ const contactField = contactIdField({ helpText: 'The contact the note belongs to
 
 export const createNote = action({
   key: 'create_note',
+  endpoints: ['POST /contacts/{contactId}/notes'],
   noun: 'Note',
   label: 'Create Note',
   description: 'Creates a note on a contact.',
@@ -109,6 +113,7 @@ export const createNote = action({
 
 export const updateNote = action({
   key: 'update_note',
+  endpoints: ['PUT /contacts/{contactId}/notes/{id}'],
   noun: 'Note',
   label: 'Update Note',
   description: "Updates a note's text or author; fields left empty are not changed.",

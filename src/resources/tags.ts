@@ -14,6 +14,7 @@ import { contactIdField, tagsField } from './fields.js';
 
 export const tagList = pollingTrigger({
   key: 'tag_list',
+  endpoints: ['GET /locations/{locationId}/tags'],
   noun: 'Tag',
   label: 'Tag List',
   description: 'Triggers when a tag is added to the sub-account; lists tags for dropdowns.',
@@ -47,6 +48,7 @@ const outputFields = (changedKey: string, changedLabel: string): OutputField[] =
 
 export const addTagsToContact = action({
   key: 'add_tags_to_contact',
+  endpoints: ['POST /contacts/{contactId}/tags'],
   noun: 'Tag',
   label: 'Add Tags to Contact',
   description: 'Adds tags to a contact, keeping the tags it already has.',
@@ -73,6 +75,7 @@ export const addTagsToContact = action({
 
 export const removeTagsFromContact = action({
   key: 'remove_tags_from_contact',
+  endpoints: ['DELETE /contacts/{contactId}/tags'],
   noun: 'Tag',
   label: 'Remove Tags from Contact',
   description: 'Removes tags from a contact, keeping its other tags.',

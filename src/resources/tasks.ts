@@ -61,6 +61,7 @@ const contactFilter = contactIdField({
 
 export const newTask = pollingTrigger({
   key: 'new_task',
+  endpoints: ['POST /locations/{locationId}/tasks/search', 'GET /contacts/{contactId}/tasks'],
   noun: 'Task',
   label: 'New Task',
   description: 'Triggers when a new open task is added, in the whole sub-account or for one contact.',
@@ -85,6 +86,7 @@ export const newTask = pollingTrigger({
  */
 export const taskCompleted = pollingTrigger({
   key: 'task_completed',
+  endpoints: ['POST /locations/{locationId}/tasks/search', 'GET /contacts/{contactId}/tasks'],
   noun: 'Task',
   label: 'Task Completed',
   description: 'Triggers when a task is marked completed, in the whole sub-account or for one contact.',
@@ -112,6 +114,7 @@ export const taskCompleted = pollingTrigger({
 
 export const taskList = pollingTrigger({
   key: 'task_list',
+  endpoints: ['GET /contacts/{contactId}/tasks'],
   noun: 'Task',
   label: 'Task List',
   description: "Triggers when a task is added to a contact; lists the chosen contact's tasks for dropdowns.",
@@ -146,6 +149,7 @@ const STATUSES = ['any', 'open', 'completed'] as const;
 
 export const findTask = search({
   key: 'find_task',
+  endpoints: ['GET /contacts/{contactId}/tasks'],
   noun: 'Task',
   label: 'Find Task',
   description: "Finds a contact's task by title and/or status, newest first.",
@@ -204,6 +208,7 @@ const taskFromAnswer = (data: { task?: Task } | undefined, fallback: Task, conta
 
 export const createTask = action({
   key: 'create_task',
+  endpoints: ['POST /contacts/{contactId}/tasks'],
   noun: 'Task',
   label: 'Create Task',
   description: 'Creates a task on a contact.',
@@ -243,6 +248,7 @@ export const createTask = action({
 
 export const updateTask = action({
   key: 'update_task',
+  endpoints: ['PUT /contacts/{contactId}/tasks/{taskId}'],
   noun: 'Task',
   label: 'Update Task',
   description: "Updates a task's title, description, due date, assignee or completion; fields left empty are not changed.",
@@ -296,6 +302,7 @@ export const updateTask = action({
 
 export const completeTask = action({
   key: 'complete_task',
+  endpoints: ['PUT /contacts/{contactId}/tasks/{taskId}/completed'],
   noun: 'Task',
   label: 'Complete Task',
   description: 'Marks a task as completed, or re-opens it.',
@@ -359,6 +366,7 @@ const fetchTaskToDelete = async ({ z, api, input }: OperationContext<{ contactId
 
 export const deleteTask = action({
   key: 'delete_task',
+  endpoints: ['GET /contacts/{contactId}/tasks/{taskId}', 'DELETE /contacts/{contactId}/tasks/{taskId}'],
   noun: 'Task',
   label: 'Delete Task',
   description: 'Deletes a task from a contact and returns what was deleted.',

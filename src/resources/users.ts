@@ -26,6 +26,7 @@ export const toUser = (u: User) => {
 
 export const userList = pollingTrigger({
   key: 'user_list',
+  endpoints: ['GET /users/'],
   noun: 'User',
   label: 'User List',
   description: 'Triggers when a user is added to the sub-account; lists users for dropdowns.',
