@@ -51,13 +51,25 @@ const header = (response: HttpResponse, name: string): string | undefined => {
   return value === null || value === undefined || value === '' ? undefined : String(value);
 };
 
+/** `Retry-After` is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); a date in the past means "now" (1 s). */
+const retryAfterSeconds = (value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    const seconds = Number(trimmed);
+    return seconds > 0 ? Math.ceil(seconds) : undefined;
+  }
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(1, Math.ceil((at - Date.now()) / 1000));
+};
+
 /**
- * Seconds to wait before retrying a 429: `Retry-After` (seconds) if GHL or a proxy sent it,
+ * Seconds to wait before retrying a 429: `Retry-After` (seconds or an HTTP date) if GHL or a proxy sent it,
  * else GHL's burst window from `X-RateLimit-Interval-Milliseconds`, else 10 s.
  */
 export const throttleDelaySeconds = (response: HttpResponse): number => {
-  const retryAfter = Number(header(response, 'retry-after'));
-  if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.ceil(retryAfter);
+  const retryAfter = retryAfterSeconds(header(response, 'retry-after'));
+  if (retryAfter !== undefined) return retryAfter;
   const intervalMs = Number(header(response, 'x-ratelimit-interval-milliseconds'));
   if (Number.isFinite(intervalMs) && intervalMs > 0) return Math.ceil(intervalMs / 1000);
   return DEFAULT_THROTTLE_DELAY_SECONDS;
@@ -85,6 +97,15 @@ const describeRequest = (response: HttpResponse): string => {
     path = '';
   }
   return path ? `${method} ${path}` : method;
+};
+
+/** The duplicate-contact 400 (e.g. an update to another contact's email) names the contact that holds the value. */
+const duplicateNote = (response: HttpResponse): string => {
+  if (!duplicateContactId(response)) return '';
+  const meta = asObject(response.data).meta ?? {};
+  const name = typeof meta.contactName === 'string' && meta.contactName.trim() ? `"${meta.contactName.trim()}" ` : '';
+  const by = typeof meta.matchingField === 'string' && meta.matchingField ? `, same ${meta.matchingField}` : '';
+  return ` The contact already in GHL is ${name}(ID ${meta.contactId})${by}.`;
 };
 
 /**
@@ -131,9 +152,24 @@ export const ghlErrorFor = (z: ZObject, response: HttpResponse): Error | undefin
     );
   }
   const fallback = status === 404 ? 'not found' : `HTTP ${status}`;
+  const note = duplicateNote(response);
   return new z.errors.Error(
-    withTrace(`GHL rejected the request: ${ghlSays ?? fallback}`, response),
+    withTrace(`GHL rejected the request: ${note ? `${sentence(ghlSays ?? fallback)}${note}` : (ghlSays ?? fallback)}`, response),
     status === 422 ? 'ghl_invalid_input' : 'ghl_bad_request',
     status,
   );
+};
+
+/** The message a user sees for an error: `z.errors.Error` (AppError) keeps it JSON-encoded with its code and status. */
+export const zapierMessage = (error: unknown): string => {
+  const e = error as { name?: string; message?: string } | null;
+  const raw = String(e?.message ?? error);
+  if (e?.name === 'AppError' || e?.name === 'ThrottledError') {
+    try {
+      return String((JSON.parse(raw) as { message?: unknown }).message ?? raw);
+    } catch {
+      return raw;
+    }
+  }
+  return raw.split('\n')[0] ?? raw;
 };

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { duplicateContactId, ghlErrorFor, ghlMessage } from '../http/errors.js';
+import { duplicateContactId, ghlErrorFor, ghlMessage, zapierMessage } from '../http/errors.js';
 import { ghl, path, type GhlClient } from '../http/ghl.js';
 import type {
   Appointment,
@@ -701,11 +701,20 @@ export const deleteContact = action({
     const { contactId } = input;
     const { contact, tasks } = await readContactWithTasks(z, api, contactId, 'nothing was deleted.');
     const tasksDeleted: ReturnType<typeof taskRecord>[] = [];
-    if (input.deleteTasks) {
-      // One at a time: a failure part-way leaves a clear record of what was removed before it.
-      for (const task of tasks) {
-        await api.delete(path`/contacts/${contactId}/tasks/${task.id}`);
-        tasksDeleted.push(taskRecord(task));
+    if (input.deleteTasks && tasks.length) {
+      // All together (one round trip); allSettled so that a failure part-way still tells exactly
+      // which tasks are gone, and the contact is then left in place.
+      const results = await Promise.allSettled(tasks.map((task) => api.delete(path`/contacts/${contactId}/tasks/${task.id}`)));
+      results.forEach((r, i) => r.status === 'fulfilled' && tasksDeleted.push(taskRecord(tasks[i] as Task)));
+      const failed = results.findIndex((r) => r.status === 'rejected');
+      if (failed >= 0) {
+        const reason = (results[failed] as PromiseRejectedResult).reason as Error;
+        const done = tasksDeleted.map((t) => `"${t.title ?? t.id}"`).join(', ') || 'none';
+        throw new z.errors.Error(
+          `Deleting the contact's tasks failed, so the contact was NOT deleted. Tasks already deleted: ${done}. First failure: ${zapierMessage(reason)}`,
+          'partial_task_delete',
+          502,
+        );
       }
     }
     await api.delete<DeleteContactResponse>(path`/contacts/${contactId}`);
@@ -786,15 +795,18 @@ export const archiveContact = action({
   perform: async ({ z, api, input }) => {
     const { contactId } = input;
     const { contact, tasks } = await readContactWithTasks(z, api, contactId, 'nothing was archived.');
-    const tagged = await api.post<{ tags?: string[] }>(path`/contacts/${contactId}/tags`, { tags: [input.tag] });
     const open = input.completeTasks ? tasks.filter((t) => !t.completed) : [];
-    const completed = await Promise.all(
-      open.map((t) =>
-        api
-          .put<{ task?: Task }>(path`/contacts/${contactId}/tasks/${t.id}/completed`, { completed: true })
-          .then(() => ({ ...taskRecord(t), completed: true })),
+    // The tag and the task completions are independent: one round trip for all of them.
+    const [tagged, completed] = await Promise.all([
+      api.post<{ tags?: string[] }>(path`/contacts/${contactId}/tags`, { tags: [input.tag] }),
+      Promise.all(
+        open.map((t) =>
+          api
+            .put<{ task?: Task }>(path`/contacts/${contactId}/tasks/${t.id}/completed`, { completed: true })
+            .then(() => ({ ...taskRecord(t), completed: true })),
+        ),
       ),
-    );
+    ]);
     return {
       id: contactId,
       contactId,

@@ -984,3 +984,29 @@ describe('Archive Contact (archive_contact)', () => {
     );
   });
 });
+
+describe('Delete Contact when a task delete fails', () => {
+  it('leaves the contact in place and says which tasks are already gone', async () => {
+    const scope = ghlApi()
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl })
+      .get(`/contacts/${rosa.id}/tasks`)
+      .reply(200, {
+        tasks: [
+          { id: 't1', title: 'A' },
+          { id: 't2', title: 'B' },
+        ],
+      })
+      .delete(`/contacts/${rosa.id}/tasks/t1`)
+      .reply(200, { succeded: true })
+      .delete(`/contacts/${rosa.id}/tasks/t2`)
+      .reply(422, { statusCode: 422, message: ['task is locked'] });
+    const e = await rejectsWith(
+      perform(create('delete_contact'), { contactId: rosa.id }),
+      'AppError',
+      `Deleting the contact's tasks failed, so the contact was NOT deleted. Tasks already deleted: "A". First failure: GHL rejected the request: task is locked`,
+    );
+    expect([e.code, e.status]).toEqual(['partial_task_delete', 502]);
+    scope.done();
+  });
+});
