@@ -270,8 +270,7 @@ export const SCENARIOS: Scenario[] = [
   })),
   actionOp('delete_task', 'Delete Task', 'existing task', (ids) => ({ contactId: ids.olivia, taskId: ids.oliviaOpenTask }), {
     floor: { requests: 2, roundTrips: 2 },
-    floorWhy:
-      "the step returns what it deleted and must not delete another contact's task: the task is read (GET) before the DELETE",
+    floorWhy: "the step returns what it deleted and must not delete another contact's task: the task is read (GET) before the DELETE",
   }),
   actionOp('create_note', 'Create Note', 'on a contact', (ids) => ({
     contactId: ids.olivia,

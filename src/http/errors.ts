@@ -51,6 +51,14 @@ const header = (response: HttpResponse, name: string): string | undefined => {
   return value === null || value === undefined || value === '' ? undefined : String(value);
 };
 
+/**
+ * GHL's daily quota (200,000 requests per sub-account) is used up (`X-RateLimit-Daily-Remaining: 0`):
+ * retrying after the 10 s burst window would only fail again. GHL does not say when the day resets,
+ * so Zapier is asked to wait an hour.
+ */
+export const DAILY_LIMIT_DELAY_SECONDS = 3600;
+const dailyLimitReached = (response: HttpResponse): boolean => header(response, 'x-ratelimit-daily-remaining')?.trim() === '0';
+
 /** `Retry-After` is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); a date in the past means "now" (1 s). */
 const retryAfterSeconds = (value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -70,6 +78,7 @@ const retryAfterSeconds = (value: string | undefined): number | undefined => {
 export const throttleDelaySeconds = (response: HttpResponse): number => {
   const retryAfter = retryAfterSeconds(header(response, 'retry-after'));
   if (retryAfter !== undefined) return retryAfter;
+  if (dailyLimitReached(response)) return DAILY_LIMIT_DELAY_SECONDS;
   const intervalMs = Number(header(response, 'x-ratelimit-interval-milliseconds'));
   if (Number.isFinite(intervalMs) && intervalMs > 0) return Math.ceil(intervalMs / 1000);
   return DEFAULT_THROTTLE_DELAY_SECONDS;
@@ -120,10 +129,12 @@ export const ghlErrorFor = (z: ZObject, response: HttpResponse): Error | undefin
 
   if (status === 429) {
     const delay = throttleDelaySeconds(response);
-    return new z.errors.ThrottledError(
-      withTrace(`GHL's rate limit was reached (100 requests per 10 seconds per sub-account). Zapier will retry in ${delay} s.`, response),
-      delay,
-    );
+    const daily = dailyLimitReached(response);
+    const limit = daily
+      ? `GHL's daily request limit for this sub-account was reached (${header(response, 'x-ratelimit-limit-daily') ?? '200,000'} requests per day)`
+      : "GHL's rate limit was reached (100 requests per 10 seconds per sub-account)";
+    const when = delay >= 120 ? `${Math.round(delay / 60)} min` : `${delay} s`;
+    return new z.errors.ThrottledError(withTrace(`${limit}. Zapier will retry in ${when}.`, response), delay);
   }
   if (status >= 500) {
     const what = ghlSays ?? `HTTP ${status}`;

@@ -62,6 +62,12 @@ const isTransportError = (error: unknown): boolean => {
 
 const describe = (req: GhlRequest): string => `${req.method} ${req.path.value}`;
 
+/** For a write whose answer was lost or unreadable: GHL may have done it, so a blind retry may do it twice. */
+const mayHaveApplied = (req: GhlRequest): string =>
+  req.method === 'GET'
+    ? ''
+    : ' GHL may or may not have applied the change; a Zapier retry of this step is safe only for steps that look the record up first (the Find or Create steps).';
+
 /** Errors after which a read may be sent once more (Zapier's AppError keeps its code inside a JSON message). */
 const retryable = new WeakSet<object>();
 const markRetryable = <E extends object>(error: E): E => {
@@ -95,10 +101,7 @@ export const ghl = (z: ZObject, _bundle: Bundle) => {
       const reason = String((error as Error).message ?? 'network error')
         .split('\n')[0]!
         .replace(/https?:\/\/[^\s]+/g, '<GHL>');
-      const maybeApplied =
-        req.method === 'GET'
-          ? ''
-          : ' GHL may or may not have applied the change; a Zapier retry of this step is safe only for steps that look the record up first (the Find or Create steps).';
+      const maybeApplied = mayHaveApplied(req);
       throw markRetryable(
         new z.errors.Error(
           `Could not reach GHL for ${describe(req)} (${reason}). This is usually temporary; retrying the step may help.${maybeApplied}`,
@@ -107,11 +110,14 @@ export const ghl = (z: ZObject, _bundle: Bundle) => {
         ),
       );
     }
-    const unreadable = response.status < 300 && response.data === undefined && response.content.trim() !== '';
+    // A success without a readable JSON body (truncated, an HTML page, or empty) is never reported as a success:
+    // an empty body is not an empty list, and a write's answer is what proves it was done.
+    const unreadable = response.status < 300 && response.status !== 204 && response.data === undefined;
     if (unreadable) {
+      const what = response.content.trim() === '' ? 'an empty body' : 'a body that is not valid JSON';
       throw markRetryable(
         new z.errors.Error(
-          `GHL answered ${describe(req)} with a body that is not valid JSON (HTTP ${response.status}, ${response.content.length} bytes). Nothing was reported as done; retrying the step may help.`,
+          `GHL answered ${describe(req)} with ${what} (HTTP ${response.status}, ${response.content.length} bytes). This is usually temporary; retrying the step may help.${mayHaveApplied(req)}`,
           'ghl_unreadable_response',
           502,
         ),

@@ -103,6 +103,7 @@ export class InputReader {
     const v = this.raw(key, opts);
     if (v === undefined) return undefined;
     if (typeof v === 'boolean') return v;
+    if (typeof v === 'object') fail(`"${this.label(key)}" must be yes or no (true/false), but got a list or object (${describe(v)}).`);
     const s = String(v).trim().toLowerCase();
     if (['true', 'yes', '1', 'y', 'on'].includes(s)) return true;
     if (['false', 'no', '0', 'n', 'off'].includes(s)) return false;
@@ -113,9 +114,15 @@ export class InputReader {
   list(key: string, opts: Opts & { max?: number } = {}): string[] | undefined {
     const v = this.raw(key, opts);
     if (v === undefined) return undefined;
+    if (typeof v === 'object' && !Array.isArray(v)) fail(`"${this.label(key)}" must be a list of text values, but got ${describe(v)}.`);
     const items = (Array.isArray(v) ? v : String(v).split(','))
+      // An empty item (null from a mapped empty value) is skipped like "", never sent as the text "null".
       .map((item) =>
-        typeof item === 'object' && item !== null ? fail(`"${this.label(key)}" must be a list of text values.`) : String(item).trim(),
+        item === null || item === undefined
+          ? ''
+          : typeof item === 'object'
+            ? fail(`"${this.label(key)}" must be a list of text values.`)
+            : String(item).trim(),
       )
       .filter((item) => item !== '');
     const max = opts.max ?? 200;
@@ -153,22 +160,34 @@ export class InputReader {
   date(key: string, opts: Opts = {}): string | undefined {
     const v = this.raw(key, opts);
     if (v === undefined) return undefined;
+    if (typeof v === 'object') fail(`"${this.label(key)}" is not a date: ${describe(v)}. Use YYYY-MM-DD, e.g. 1990-04-23.`);
     const s = String(v).trim();
     const formats = ['yyyy-MM-dd', 'yyyy/MM/dd', 'MM/dd/yyyy', 'MM-dd-yyyy', 'yyyy.MM.dd', 'MM.dd.yyyy'];
     for (const f of formats) {
-      const d = DateTime.fromFormat(s, f, { zone: 'utc' });
-      if (d.isValid) return d.toFormat('yyyy-MM-dd');
+      const d = inRange(DateTime.fromFormat(s, f, { zone: 'utc' }));
+      if (d) return d.toFormat('yyyy-MM-dd');
     }
-    const iso = DateTime.fromISO(s, { setZone: true });
-    if (iso.isValid) return iso.toFormat('yyyy-MM-dd');
+    const iso = inRange(DateTime.fromISO(s, { setZone: true }));
+    if (iso) return iso.toFormat('yyyy-MM-dd');
     return fail(`"${this.label(key)}" is not a date: "${describe(v)}". Use YYYY-MM-DD, e.g. 1990-04-23.`);
   }
 }
 
+/** ISO-8601 (and GHL) need a four-digit year; anything outside is a mapping mistake, not a date. */
+const inRange = (d: DateTime): DateTime | undefined => (d.isValid && d.year >= 1000 && d.year <= 9999 ? d : undefined);
+
 export const parseDateTime = (value: unknown, timezone?: string): DateTime | undefined => {
+  const d = parseAnyDateTime(value, timezone);
+  return d ? inRange(d) : undefined;
+};
+
+const parseAnyDateTime = (value: unknown, timezone?: string): DateTime | undefined => {
   const zone = timezone && DateTime.local().setZone(timezone).isValid ? timezone : 'utc';
+  // Epoch seconds or milliseconds: whole numbers of 9 to 13 digits, as numbers or as text (not -6, 1.5 or 1e300).
+  const epoch = typeof value === 'number' ? (Number.isInteger(value) && value >= 1e8 && value < 1e13 ? value : NaN) : undefined;
   if (typeof value === 'number' || (typeof value === 'string' && /^\d{9,13}$/.test(value.trim()))) {
-    const n = Number(value);
+    const n = epoch ?? Number(value);
+    if (Number.isNaN(n)) return undefined;
     const d = n > 1e11 ? DateTime.fromMillis(n, { zone: 'utc' }) : DateTime.fromSeconds(n, { zone: 'utc' });
     return d.isValid ? d : undefined;
   }

@@ -83,7 +83,7 @@ describe('ghl client', () => {
     const e = await rejectsWith(
       run((z, b) => ghl(z, b).post(path`/contacts/`, {})),
       'AppError',
-      'GHL answered POST /contacts/ with a body that is not valid JSON (HTTP 201, 18 bytes). Nothing was reported as done; retrying the step may help.',
+      'GHL answered POST /contacts/ with a body that is not valid JSON (HTTP 201, 18 bytes). This is usually temporary; retrying the step may help. GHL may or may not have applied the change; a Zapier retry of this step is safe only for steps that look the record up first (the Find or Create steps).',
     );
     expect(e.code).toBe('ghl_unreadable_response');
   });
