@@ -105,9 +105,11 @@ export const syncContactMapping = (s: RecipeSettings) => ({
  * Flow 2, step 1 — Find or Create Contact: the update half (runs when the contact exists). Tags are
  * left out on purpose: Update Contact would replace them all; the group tag is added in step 2.
  * Company name is not updatable through GHL's PUT (it answers 422), so it is only set on create.
+ * The business stays: if a first run created the contact but failed before attaching it, the
+ * replay's update attaches it.
  */
 export const syncUpdateMapping = (s: RecipeSettings) => {
-  const { tags: _tags, companyName: _company, businessId: _business, ...rest } = syncContactMapping(s) as Record<string, unknown>;
+  const { tags: _tags, companyName: _company, ...rest } = syncContactMapping(s) as Record<string, unknown>;
   return rest;
 };
 

@@ -1,7 +1,7 @@
 import type { Authentication, Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { OAUTH_SCOPES, apiBaseUrl, authBaseUrl } from './config.js';
+import { OAUTH_SCOPES, apiBaseUrl, authBaseUrl, requestTimeoutMs } from './config.js';
 import { ghlMessage } from './http/errors.js';
-import { ghl, path } from './http/ghl.js';
+import { ghl, isTransportError, path } from './http/ghl.js';
 import type { LocationResponse, TokenResponse } from './ghl/types.js';
 
 /**
@@ -45,16 +45,37 @@ const postToken = async (z: ZObject, form: Record<string, string>, purpose: 'con
   const clientId = process.env.CLIENT_ID;
   const clientSecret = process.env.CLIENT_SECRET;
   if (!clientId || !clientSecret) throw missingCredentials(z);
-  const response: HttpResponse<TokenResponse> = await z.request({
-    url: `${apiBaseUrl()}/oauth/token`,
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, ...form }).toString(),
-    skipThrowForStatus: true,
-  });
+  let response: HttpResponse<TokenResponse>;
+  try {
+    response = await z.request({
+      url: `${apiBaseUrl()}/oauth/token`,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, ...form }).toString(),
+      timeout: requestTimeoutMs(),
+      skipThrowForStatus: true,
+    });
+  } catch (error) {
+    if (!isTransportError(error)) throw error;
+    // No answer: the refresh token was most likely not used, so the connection is still good.
+    throw new z.errors.Error(
+      `Could not reach GHL's sign-in service (${String((error as Error).message)
+        .split('\n')[0]!
+        .replace(/https?:\/\/\S+/g, '<GHL>')}). This is usually temporary; retrying the step may help.`,
+      'ghl_unreachable',
+      502,
+    );
+  }
+  if (response.status >= 500) {
+    throw new z.errors.Error(
+      `GHL's sign-in service failed (HTTP ${response.status}${ghlMessage(response.data) ? `: ${ghlMessage(response.data)}` : ''}). The connection itself is fine; this is usually temporary and retrying the step may help.`,
+      'ghl_server_error',
+      response.status,
+    );
+  }
   if (response.status >= 400) {
     const says = ghlMessage(response.data) ?? `HTTP ${response.status}`;
-    if (purpose === 'refresh' && response.status < 500) {
+    if (purpose === 'refresh') {
       // A rotated (already used) or revoked refresh token can never work again: ask for a reconnect
       // instead of letting Zapier refresh in a loop.
       throw new z.errors.ExpiredAuthError(`GHL refused to renew the connection (${says}). Please reconnect your GHL account.`);

@@ -153,3 +153,26 @@ describe('connection test and label', () => {
     await rejectsWith(run(App.authentication!.test, { authData }), 'RefreshAuthError', /.*/);
   });
 });
+
+describe('token endpoint failures are temporary, not a reason to reconnect', () => {
+  it('a 503 on refresh → retryable error, not ExpiredAuthError', async () => {
+    nock(API).post('/oauth/token').reply(503, '<html>Service Unavailable</html>');
+    const e = await rejectsWith(
+      run(oauth.refreshAccessToken, { authData }),
+      'AppError',
+      "GHL's sign-in service failed (HTTP 503). The connection itself is fine; this is usually temporary and retrying the step may help.",
+    );
+    expect([e.code, e.status]).toEqual(['ghl_server_error', 503]);
+  });
+
+  it('a dropped connection on the code exchange → retryable error without the URL', async () => {
+    nock(API).post('/oauth/token').replyWithError('socket hang up');
+    const e = await rejectsWith(
+      run(oauth.getAccessToken, { inputData: { code: 'c' } }),
+      'AppError',
+      /^Could not reach GHL's sign-in service \(.*socket hang up\)\. This is usually temporary; retrying the step may help\.$/,
+    );
+    expect(e.message).not.toContain('leadconnectorhq.com');
+    expect(e.code).toBe('ghl_unreachable');
+  });
+});

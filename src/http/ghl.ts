@@ -48,7 +48,7 @@ export interface GhlRequest {
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
 
 /** Errors thrown by node-fetch itself (not by our middleware): the request may or may not have reached GHL. */
-const isTransportError = (error: unknown): boolean => {
+export const isTransportError = (error: unknown): boolean => {
   const e = error as { name?: string; code?: string; type?: string; errno?: string } | null;
   if (!e) return false;
   return (

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { duplicateContactId, ghlErrorFor, ghlMessage, zapierMessage } from '../http/errors.js';
+import { DEFAULT_THROTTLE_DELAY_SECONDS, duplicateContactId, ghlErrorFor, ghlMessage, zapierMessage } from '../http/errors.js';
 import { ghl, path, type GhlClient } from '../http/ghl.js';
 import type {
   Appointment,
@@ -464,6 +464,36 @@ interface CreateContactInput {
   businessId?: string;
 }
 
+/** The contact GHL holds for this email (else phone), through the duplicate lookup that is not subject to search lag. */
+const findByEmailOrPhone = async (
+  api: GhlClient,
+  locationId: string,
+  fields: { email?: string; phone?: string },
+): Promise<string | undefined> => {
+  for (const [key, value] of [
+    ['email', fields.email],
+    ['number', fields.phone],
+  ] as const) {
+    if (!value) continue;
+    const res = await api.get<DuplicateContactResponse>(path`/contacts/search/duplicate`, { locationId, [key]: value });
+    if (res.data?.contact?.id) return res.data.contact.id;
+  }
+  return undefined;
+};
+
+const assertBusinessExists = async (z: ZObject, api: GhlClient, businessId: string): Promise<void> => {
+  const res = await api.request({ method: 'GET', path: path`/businesses/${businessId}`, idempotent: true, skipThrowForStatus: true });
+  if (res.status === 400 || res.status === 404 || (res.status < 300 && !res.data?.business)) {
+    throw new z.errors.Error(
+      `No business with ID ${businessId} in this sub-account; nothing was created. Pick the business from the dropdown.`,
+      'business_not_found',
+      400,
+    );
+  }
+  const error = ghlErrorFor(z, res);
+  if (error) throw error;
+};
+
 const setBusiness = (api: GhlClient, locationId: string, contactId: string, businessId: string) => {
   const body: ContactsBusinessUpdateBody = { locationId, ids: [contactId], businessId };
   // Setting the same business twice changes nothing, so a dropped connection may be retried.
@@ -472,7 +502,14 @@ const setBusiness = (api: GhlClient, locationId: string, contactId: string, busi
 
 export const createContact = action({
   key: 'create_contact',
-  endpoints: ['POST /contacts/', 'GET /contacts/{contactId}', 'POST /contacts/bulk/business', 'GET /locations/{locationId}/customFields'],
+  endpoints: [
+    'POST /contacts/',
+    'GET /contacts/{contactId}',
+    'GET /contacts/search/duplicate',
+    'POST /contacts/bulk/business',
+    'GET /businesses/{businessId}',
+    'GET /locations/{locationId}/customFields',
+  ],
   noun: 'Contact',
   label: 'Create Contact',
   description:
@@ -514,12 +551,19 @@ export const createContact = action({
     return { fields, businessId: read.id('businessId') };
   },
   perform: async ({ z, api, locationId, input, bundle }) => {
-    const customFields = await customFieldsBody(api, locationId, bundle.inputData ?? {});
+    // Both checks before anything is written: a business that does not exist must not leave a
+    // contact created without it (GHL's create has no businessId; it is set by a second call).
+    const [customFields] = await Promise.all([
+      customFieldsBody(api, locationId, bundle.inputData ?? {}),
+      input.businessId ? assertBusinessExists(z, api, input.businessId) : undefined,
+    ]);
     const body: CreateContactRequest = { locationId, ...input.fields, ...(customFields ? { customFields } : {}) };
     const res = await api.post<CreateContactResponse>(path`/contacts/`, body, { skipThrowForStatus: true });
 
     // The sub-account does not allow duplicates and one exists: return it, so a replayed Zap never creates a second one.
-    const existingId = duplicateContactId(res);
+    // GHL bug #64: a create can answer 422 and still create the contact; look it up before reporting a failure.
+    const existingId =
+      duplicateContactId(res) ?? (res.status === 422 ? await findByEmailOrPhone(api, locationId, input.fields) : undefined);
     if (existingId) {
       const existing = toContact((await api.get<ContactResponse>(path`/contacts/${existingId}`)).data.contact ?? { id: existingId });
       if (input.businessId && !existing.businessId) {
@@ -545,13 +589,19 @@ export const createContact = action({
 
 interface UpdateContactInput {
   contactId: string;
+  businessId?: string;
   fields: CommonFields;
   tags?: string[];
 }
 
 export const updateContact = action({
   key: 'update_contact',
-  endpoints: ['PUT /contacts/{contactId}', 'GET /locations/{locationId}/customFields'],
+  endpoints: [
+    'PUT /contacts/{contactId}',
+    'GET /locations/{locationId}/customFields',
+    'POST /contacts/bulk/business',
+    'GET /contacts/{contactId}',
+  ],
   noun: 'Contact',
   label: 'Update Contact',
   description: "Updates a contact's details. Fields left empty keep their current value.",
@@ -585,6 +635,10 @@ export const updateContact = action({
         "Yes replaces **all** of the contact's tags with **Tags** below (tags not listed are removed). Leave at No to keep the tags as they are; to add or remove single tags use the **Add Tags to Contact** or **Remove Tags from Contact** actions, which keep the other tags.",
     },
     tagsField({ helpText: 'Only used when **Replace All Tags** is Yes: the complete new list of tags, one per line.' }),
+    businessIdField({
+      helpText:
+        'Moves the contact to this GHL business (company record). Leave empty to keep its current business. (GHL sets the business through a separate call; the contact update itself cannot.)',
+    }),
     customFieldInputs,
   ],
   outputFields: contactOutputFields,
@@ -604,7 +658,7 @@ export const updateContact = action({
         '"Replace All Tags" is Yes but "Tags" is empty; this would remove every tag from the contact. Fill in the tags to keep, or use the Remove Tags from Contact action.',
       );
     }
-    return { contactId, fields, ...(replaceTags ? { tags } : {}) };
+    return { contactId, fields, businessId: read.id('businessId'), ...(replaceTags ? { tags } : {}) };
   },
   perform: async ({ api, locationId, input, bundle }) => {
     const customFields = await customFieldsBody(api, locationId, bundle.inputData ?? {});
@@ -614,17 +668,23 @@ export const updateContact = action({
       ...(input.tags ? { tags: input.tags } : {}),
       ...(customFields ? { customFields } : {}),
     };
-    if (Object.keys(body).length === 0) {
-      // Nothing to change (every mapped value was empty this time): report the contact as it is.
-      const res = await api.get<ContactResponse>(path`/contacts/${input.contactId}`);
-      return toContact(res.data.contact ?? { id: input.contactId });
-    }
-    const res = await api.put<UpdateContactResponse>(path`/contacts/${input.contactId}`, body);
-    return toContact(res.data.contact ?? { id: input.contactId });
+    // The details and the business are set by two independent calls: send them together.
+    const [res] = await Promise.all([
+      Object.keys(body).length === 0
+        ? // Nothing to change in the details (every mapped value was empty this time): read the contact as it is.
+          api.get<ContactResponse>(path`/contacts/${input.contactId}`)
+        : api.put<UpdateContactResponse>(path`/contacts/${input.contactId}`, body),
+      input.businessId ? setBusiness(api, locationId, input.contactId, input.businessId) : undefined,
+    ]);
+    const contact = toContact(res.data.contact ?? { id: input.contactId });
+    return input.businessId ? { ...contact, businessId: input.businessId } : contact;
   },
 });
 
 // ---- Delete Contact ----
+
+/** Task deletes sent at once; GHL allows 100 requests per 10 s per sub-account for all Zaps together. */
+const TASK_DELETE_BATCH = 10;
 
 const taskRecord = (t: Task) => ({ id: t.id as string, title: t.title, dueDate: t.dueDate, completed: Boolean(t.completed) });
 
@@ -702,14 +762,25 @@ export const deleteContact = action({
     const { contact, tasks } = await readContactWithTasks(z, api, contactId, 'nothing was deleted.');
     const tasksDeleted: ReturnType<typeof taskRecord>[] = [];
     if (input.deleteTasks && tasks.length) {
-      // All together (one round trip); allSettled so that a failure part-way still tells exactly
-      // which tasks are gone, and the contact is then left in place.
-      const results = await Promise.allSettled(tasks.map((task) => api.delete(path`/contacts/${contactId}/tasks/${task.id}`)));
-      results.forEach((r, i) => r.status === 'fulfilled' && tasksDeleted.push(taskRecord(tasks[i] as Task)));
-      const failed = results.findIndex((r) => r.status === 'rejected');
-      if (failed >= 0) {
-        const reason = (results[failed] as PromiseRejectedResult).reason as Error;
+      // Together, in batches (one round trip per batch, and a contact with hundreds of tasks does not
+      // spend GHL's 100-requests-per-10-s budget in one burst); allSettled so that a failure part-way
+      // still says exactly which tasks are gone, and the contact is then left in place.
+      for (let start = 0; start < tasks.length; start += TASK_DELETE_BATCH) {
+        const batch = tasks.slice(start, start + TASK_DELETE_BATCH);
+        const results = await Promise.allSettled(batch.map((task) => api.delete(path`/contacts/${contactId}/tasks/${task.id}`)));
+        results.forEach((r, i) => r.status === 'fulfilled' && tasksDeleted.push(taskRecord(batch[i] as Task)));
+        const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (!failure) continue;
         const done = tasksDeleted.map((t) => `"${t.title ?? t.id}"`).join(', ') || 'none';
+        const reason = failure.reason as Error;
+        if (reason?.name === 'ThrottledError') {
+          // Keep Zapier's retry-later with GHL's delay; the retry deletes the tasks that are left.
+          const delay = Number((JSON.parse(reason.message) as { delay?: number }).delay) || DEFAULT_THROTTLE_DELAY_SECONDS;
+          throw new z.errors.ThrottledError(
+            `GHL's rate limit was reached while deleting the contact's tasks, so the contact was NOT deleted yet. Tasks already deleted: ${done}. Zapier will retry in ${delay} s.`,
+            delay,
+          );
+        }
         throw new z.errors.Error(
           `Deleting the contact's tasks failed, so the contact was NOT deleted. Tasks already deleted: ${done}. First failure: ${zapierMessage(reason)}`,
           'partial_task_delete',

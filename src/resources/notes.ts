@@ -92,22 +92,40 @@ const contactField = contactIdField({ helpText: 'The contact the note belongs to
 
 export const createNote = action({
   key: 'create_note',
-  endpoints: ['POST /contacts/{contactId}/notes'],
+  endpoints: ['GET /contacts/{contactId}/notes', 'POST /contacts/{contactId}/notes'],
   noun: 'Note',
   label: 'Create Note',
-  description: 'Creates a note on a contact.',
-  inputFields: [contactField, { key: 'body', label: 'Note', type: 'text', required: true, helpText: 'The text of the note.' }, authorField],
-  outputFields: noteOutputFields,
-  sample: noteSample,
+  description: 'Creates a note on a contact, unless the contact already has a note with the same text.',
+  inputFields: [
+    contactField,
+    { key: 'body', label: 'Note', type: 'text', required: true, helpText: 'The text of the note.' },
+    authorField,
+    {
+      key: 'skipIfSame',
+      label: 'Skip If the Same Note Exists',
+      type: 'boolean',
+      required: false,
+      default: 'true',
+      helpText:
+        'Yes (recommended) returns the existing note (Existing = true) when the contact already has a note with exactly this text, so a replayed Zap never adds it twice. No always creates a new note.',
+    },
+  ],
+  outputFields: [...noteOutputFields, { key: 'existing', label: 'Existing (Same Note Was Already There)', type: 'boolean' }],
+  sample: { ...noteSample, existing: false },
   parse: (read) => {
     const body: CreateNoteBody = { body: read.requiredText('body') };
     const userId = read.id('userId');
     if (userId) body.userId = userId;
-    return { contactId: read.requiredId('contactId'), body };
+    return { contactId: read.requiredId('contactId'), body, skipIfSame: read.bool('skipIfSame') ?? true };
   },
-  perform: async ({ api, input }) => {
+  perform: async ({ z, api, input }) => {
+    if (input.skipIfSame) {
+      // GHL has no idempotency key: look first, so a replay or a retry after a lost answer adds nothing.
+      const same = (await getContactNotes({ z, api }, input.contactId)).find((n) => (n.body ?? '').trim() === input.body.body);
+      if (same) return { ...same, existing: true };
+    }
     const res = await api.post<{ note?: Note }>(path`/contacts/${input.contactId}/notes`, input.body);
-    return toNote({ ...input.body, ...(res.data?.note ?? {}) }, input.contactId);
+    return { ...toNote({ ...input.body, ...(res.data?.note ?? {}) }, input.contactId), existing: false };
   },
 });
 

@@ -201,6 +201,16 @@ const dueDateField = (required: boolean) => ({
 });
 
 const contactField = contactIdField({ helpText: 'The contact the task belongs to.' });
+
+const skipIfSameField = {
+  key: 'skipIfSame',
+  label: 'Skip If the Same Task Exists',
+  type: 'boolean',
+  required: false,
+  default: 'true',
+  helpText:
+    'Yes (recommended) returns the existing task (Existing = true) when the contact already has one with this title and due date, so a replayed Zap never adds it twice. No always creates a new task.',
+};
 const taskField = taskIdField({ dependsOn: ['contactId'] });
 
 const taskFromAnswer = (data: { task?: Task } | undefined, fallback: Task, contactId: string): TaskOutput =>
@@ -208,10 +218,10 @@ const taskFromAnswer = (data: { task?: Task } | undefined, fallback: Task, conta
 
 export const createTask = action({
   key: 'create_task',
-  endpoints: ['POST /contacts/{contactId}/tasks'],
+  endpoints: ['GET /contacts/{contactId}/tasks', 'POST /contacts/{contactId}/tasks'],
   noun: 'Task',
   label: 'Create Task',
-  description: 'Creates a task on a contact.',
+  description: 'Creates a task on a contact, unless the contact already has a task with the same title and due date.',
   inputFields: [
     contactField,
     { key: 'title', label: 'Title', required: true, helpText: 'What has to be done, e.g. "Call about the wholesale order".' },
@@ -226,11 +236,13 @@ export const createTask = action({
       default: 'false',
       helpText: 'Create the task already marked as completed.',
     },
+    skipIfSameField,
   ],
-  outputFields: taskOutputFields,
-  sample: taskSample,
+  outputFields: [...taskOutputFields, { key: 'existing', label: 'Existing (Same Task Was Already There)', type: 'boolean' }],
+  sample: { ...taskSample, existing: false },
   parse: (read, { bundle }) => ({
     contactId: read.requiredId('contactId'),
+    skipIfSame: read.bool('skipIfSame') ?? true,
     body: {
       title: read.requiredText('title', { max: 500 }),
       body: read.text('body'),
@@ -239,10 +251,19 @@ export const createTask = action({
       assignedTo: read.id('assignedTo'),
     } satisfies CreateTaskBody,
   }),
-  perform: async ({ api, input }) => {
+  perform: async ({ z, api, input }) => {
     const body = Object.fromEntries(Object.entries(input.body).filter(([, v]) => v !== undefined)) as CreateTaskBody;
+    if (input.skipIfSame) {
+      // GHL has no idempotency key: a replayed Zap (or Zapier's retry after a lost answer) would add
+      // the same task again, so look first. Same title and same due instant = the same task.
+      const due = Date.parse(body.dueDate);
+      const same = (await getContactTasks({ z, api }, input.contactId)).find(
+        (t) => (t.title ?? '').trim() === body.title && Date.parse(t.dueDate ?? '') === due,
+      );
+      if (same) return { ...same, existing: true };
+    }
     const res = await api.post<{ task?: Task }>(path`/contacts/${input.contactId}/tasks`, body);
-    return taskFromAnswer(res.data, body, input.contactId);
+    return { ...taskFromAnswer(res.data, body, input.contactId), existing: false };
   },
 });
 

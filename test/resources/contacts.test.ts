@@ -529,8 +529,49 @@ describe('Create Contact (create_contact)', () => {
     scope.done();
   });
 
+  it('GHL bug #64: a 422 whose contact was created anyway returns that contact instead of failing', async () => {
+    const scope = ghlApi()
+      .post('/contacts/', { locationId: LOCATION_ID, email: 'rosa.delgado@example.com' })
+      .reply(422, { statusCode: 422, message: ['Unprocessable Entity'] })
+      .get('/contacts/search/duplicate')
+      .query({ locationId: LOCATION_ID, email: 'rosa.delgado@example.com' })
+      .reply(200, { contact: { id: rosa.id } })
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl });
+    expect(await perform(create('create_contact'), { email: 'rosa.delgado@example.com' })).toEqual({ ...rosa, existing: true });
+    scope.done();
+  });
+
+  it('a 422 with no contact behind it is reported with GHL’s words', async () => {
+    const scope = ghlApi()
+      .post('/contacts/', { locationId: LOCATION_ID, email: 'new.person@example.com' })
+      .reply(422, { statusCode: 422, message: ['country must be a valid ISO 3166-1 alpha-2 code'] })
+      .get('/contacts/search/duplicate')
+      .query({ locationId: LOCATION_ID, email: 'new.person@example.com' })
+      .reply(200, { contact: null });
+    await rejectsWith(
+      perform(create('create_contact'), { email: 'new.person@example.com' }),
+      'AppError',
+      'GHL rejected the request: country must be a valid ISO 3166-1 alpha-2 code',
+    );
+    scope.done();
+  });
+
+  it('refuses a business that does not exist before creating anything', async () => {
+    const scope = ghlApi().get('/businesses/nope0000000000000001').reply(400, { statusCode: 400, message: 'Business not found' });
+    const e = await rejectsWith(
+      perform(create('create_contact'), { firstName: 'Jamal', businessId: 'nope0000000000000001' }),
+      'AppError',
+      'No business with ID nope0000000000000001 in this sub-account; nothing was created. Pick the business from the dropdown.',
+    );
+    expect([e.code, e.status]).toEqual(['business_not_found', 400]);
+    scope.done();
+  });
+
   it('adds the new contact to the chosen business', async () => {
     const scope = ghlApi()
+      .get('/businesses/63f0a1e2b4c5d6e7f8091a2b')
+      .reply(200, { business: { id: '63f0a1e2b4c5d6e7f8091a2b', name: 'Maple & Rye Wholesale' } })
       .post('/contacts/', { locationId: LOCATION_ID, firstName: 'Jamal' })
       .reply(201, { contact: jamalGhl })
       .post('/contacts/bulk/business', { locationId: LOCATION_ID, ids: [jamal.id], businessId: '63f0a1e2b4c5d6e7f8091a2b' })
@@ -557,6 +598,8 @@ describe('Create Contact (create_contact)', () => {
 
   it('puts an existing contact without a business into the chosen business (a replay ends where the first run meant to)', async () => {
     const scope = ghlApi()
+      .get('/businesses/63f0a1e2b4c5d6e7f8091a2b')
+      .reply(200, { business: { id: '63f0a1e2b4c5d6e7f8091a2b', name: 'Maple & Rye Wholesale' } })
       .post('/contacts/', { locationId: LOCATION_ID, email: 'rosa.delgado@example.com' })
       .reply(400, {
         statusCode: 400,
@@ -574,6 +617,8 @@ describe('Create Contact (create_contact)', () => {
 
   it('does not move an existing contact that is already in another business', async () => {
     const scope = ghlApi()
+      .get('/businesses/63f0a1e2b4c5d6e7f8091a2b')
+      .reply(200, { business: { id: '63f0a1e2b4c5d6e7f8091a2b', name: 'Maple & Rye Wholesale' } })
       .post('/contacts/', { locationId: LOCATION_ID, email: 'rosa.delgado@example.com' })
       .reply(400, {
         statusCode: 400,
@@ -666,11 +711,33 @@ describe('Update Contact (update_contact)', () => {
     scope.done();
   });
 
-  it('offers no input GHL’s update refuses (companyName, gender, locationId, businessId)', () => {
+  it('offers no input GHL’s update refuses (companyName, gender, locationId)', () => {
     const keys = ((create('update_contact').operation as unknown as { inputFields: Array<{ key?: string }> }).inputFields ?? []).map(
       (f) => f.key,
     );
-    expect(keys.filter((k) => ['companyName', 'gender', 'locationId', 'businessId'].includes(String(k)))).toEqual([]);
+    expect(keys.filter((k) => ['companyName', 'gender', 'locationId'].includes(String(k)))).toEqual([]);
+  });
+
+  it('sets the business through the bulk endpoint, together with the update, never in the PUT body', async () => {
+    const scope = ghlApi()
+      .put(`/contacts/${rosa.id}`, { city: 'Oakland' })
+      .reply(200, { succeded: true, contact: { ...rosaGhl, city: 'Oakland' } })
+      .post('/contacts/bulk/business', { locationId: LOCATION_ID, ids: [rosa.id], businessId: 'biz00000000000000001' })
+      .reply(200, { success: true, ids: [rosa.id] });
+    const out = await perform(create('update_contact'), { contactId: rosa.id, city: 'Oakland', businessId: 'biz00000000000000001' });
+    expect(out).toEqual({ ...rosa, city: 'Oakland', businessId: 'biz00000000000000001' });
+    scope.done();
+  });
+
+  it('with only a business to set, reads the contact instead of sending an empty PUT', async () => {
+    const scope = ghlApi()
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl })
+      .post('/contacts/bulk/business', { locationId: LOCATION_ID, ids: [rosa.id], businessId: 'biz00000000000000001' })
+      .reply(200, { success: true, ids: [rosa.id] });
+    const out = await perform(create('update_contact'), { contactId: rosa.id, businessId: 'biz00000000000000001' });
+    expect(out).toEqual({ ...rosa, businessId: 'biz00000000000000001' });
+    scope.done();
   });
 
   it('replaces all tags only when "Replace All Tags" is Yes', async () => {
@@ -1007,6 +1074,42 @@ describe('Delete Contact when a task delete fails', () => {
       `Deleting the contact's tasks failed, so the contact was NOT deleted. Tasks already deleted: "A". First failure: GHL rejected the request: task is locked`,
     );
     expect([e.code, e.status]).toEqual(['partial_task_delete', 502]);
+    scope.done();
+  });
+});
+
+describe('Delete Contact on a contact with many tasks', () => {
+  const tasks = Array.from({ length: 12 }, (_, i) => ({ id: `task${String(i).padStart(16, '0')}`, title: `T${i}` }));
+
+  it('deletes the tasks in batches of 10, then the contact', async () => {
+    let scope = ghlApi()
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl })
+      .get(`/contacts/${rosa.id}/tasks`)
+      .reply(200, { tasks });
+    for (const t of tasks) scope = scope.delete(`/contacts/${rosa.id}/tasks/${t.id}`).reply(200, { succeded: true });
+    scope = scope.delete(`/contacts/${rosa.id}`).reply(200, { succeded: true });
+    const out = (await perform(create('delete_contact'), { contactId: rosa.id })) as { tasksDeleted: unknown[]; taskCount: number };
+    expect([out.taskCount, out.tasksDeleted.length]).toEqual([12, 12]);
+    scope.done();
+  });
+
+  it('a 429 on a task delete keeps Zapier’s retry-later with the delay and leaves the contact', async () => {
+    let scope = ghlApi()
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl })
+      .get(`/contacts/${rosa.id}/tasks`)
+      .reply(200, { tasks: tasks.slice(0, 2) });
+    scope = scope.delete(`/contacts/${rosa.id}/tasks/${tasks[0]!.id}`).reply(200, { succeded: true });
+    scope = scope
+      .delete(`/contacts/${rosa.id}/tasks/${tasks[1]!.id}`)
+      .reply(429, { statusCode: 429 }, { 'X-RateLimit-Interval-Milliseconds': '10000' });
+    const e = await rejectsWith(
+      perform(create('delete_contact'), { contactId: rosa.id }),
+      'ThrottledError',
+      `GHL's rate limit was reached while deleting the contact's tasks, so the contact was NOT deleted yet. Tasks already deleted: "T0". Zapier will retry in 10 s.`,
+    );
+    expect(e.delay).toBe(10);
     scope.done();
   });
 });

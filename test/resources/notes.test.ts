@@ -150,16 +150,21 @@ describe('create_note', () => {
 
   it('creates a note with an author', async () => {
     const scope = ghlApi()
+      .get(NOTES_PATH)
+      .reply(200, { notes: [] })
       .post(NOTES_PATH, { body: 'Prefers delivery on Tuesdays.', userId: USER })
       .reply(201, { note: note('n9', 'Prefers delivery on Tuesdays.', '2026-11-18T16:05:00.000Z') });
-    expect(await perform(op, { contactId: CONTACT, body: 'Prefers delivery on Tuesdays.', userId: USER })).toEqual(
-      noteOut('n9', 'Prefers delivery on Tuesdays.', '2026-11-18T16:05:00.000Z'),
-    );
+    expect(await perform(op, { contactId: CONTACT, body: 'Prefers delivery on Tuesdays.', userId: USER })).toEqual({
+      ...noteOut('n9', 'Prefers delivery on Tuesdays.', '2026-11-18T16:05:00.000Z'),
+      existing: false,
+    });
     scope.done();
   });
 
   it('sends only the body when no author is given', async () => {
     const scope = ghlApi()
+      .get(NOTES_PATH)
+      .reply(200, { notes: [] })
       .post(NOTES_PATH, { body: 'Left a voicemail.' })
       .reply(201, { note: { id: 'n10', body: 'Left a voicemail.', dateAdded: '2026-11-19T08:00:00.000Z', contactId: CONTACT } });
     expect(await perform(op, { contactId: CONTACT, body: 'Left a voicemail.', userId: '' })).toEqual({
@@ -168,6 +173,7 @@ describe('create_note', () => {
       contactId: CONTACT,
       body: 'Left a voicemail.',
       dateAdded: '2026-11-19T08:00:00.000Z',
+      existing: false,
     });
     scope.done();
   });
@@ -184,7 +190,7 @@ describe('create_note', () => {
 
   it("reports GHL's error for a missing contact", async () => {
     const scope = ghlApi()
-      .post(NOTES_PATH, { body: 'x' })
+      .get(NOTES_PATH)
       .reply(400, { statusCode: 400, message: `Contact with id ${CONTACT} not found` });
     await rejectsWithAppError(
       perform(op, { contactId: CONTACT, body: 'x' }),
@@ -192,6 +198,17 @@ describe('create_note', () => {
       'ghl_bad_request',
       400,
     );
+    scope.done();
+  });
+
+  it('a replay finds the note with the same text and creates nothing', async () => {
+    const scope = ghlApi()
+      .get(NOTES_PATH)
+      .reply(200, { notes: [note('n9', 'Prefers delivery on Tuesdays.', '2026-11-18T16:05:00.000Z')] });
+    expect(await perform(op, { contactId: CONTACT, body: ' Prefers delivery on Tuesdays. ' })).toEqual({
+      ...noteOut('n9', 'Prefers delivery on Tuesdays.', '2026-11-18T16:05:00.000Z'),
+      existing: true,
+    });
     scope.done();
   });
 });

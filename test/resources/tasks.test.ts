@@ -1,3 +1,4 @@
+import { toTask as toTaskOutput } from '../../src/resources/shapes.js';
 import nock from 'nock';
 import { LOCATION_ID, create, ghlApi, perform, search, trigger } from '../helpers.js';
 import { rejectsWithAppError } from './zapierErrors.js';
@@ -375,6 +376,8 @@ describe('create_task', () => {
 
   it("sends every field, reading a due date without offset in the Zap's timezone", async () => {
     const scope = ghlApi()
+      .get(`/contacts/${CONTACT}/tasks`)
+      .reply(200, { tasks: [] })
       .post(`/contacts/${CONTACT}/tasks`, {
         title: 'Call about wholesale order',
         body: 'Rosa asked for a quote on 40 mugs.',
@@ -404,12 +407,15 @@ describe('create_task', () => {
       assignedTo: USER,
       dueDate: '2026-12-01T15:00:00.000Z',
       completed: false,
+      existing: false,
     });
     scope.done();
   });
 
   it('sends only title, due date and completed=false when nothing else is given', async () => {
     const scope = ghlApi()
+      .get(`/contacts/${CONTACT}/tasks`)
+      .reply(200, { tasks: [] })
       .post(`/contacts/${CONTACT}/tasks`, { title: 'Ship order', dueDate: '2026-12-02T09:30:00Z', completed: false })
       .reply(201, { task: { id: 'newTask1', title: 'Ship order', dueDate: '2026-12-02T09:30:00.000Z', completed: false } });
     const out = await perform(op, { contactId: CONTACT, title: 'Ship order', dueDate: '2026-12-02T10:30:00+01:00' });
@@ -420,12 +426,15 @@ describe('create_task', () => {
       title: 'Ship order',
       dueDate: '2026-12-02T09:30:00.000Z',
       completed: false,
+      existing: false,
     });
     scope.done();
   });
 
   it('can create a task already completed', async () => {
     const scope = ghlApi()
+      .get(`/contacts/${CONTACT}/tasks`)
+      .reply(200, { tasks: [] })
       .post(`/contacts/${CONTACT}/tasks`, { title: 'Logged call', dueDate: '2026-12-02T09:30:00Z', completed: true })
       .reply(201, {
         task: { id: 'newTask2', title: 'Logged call', dueDate: '2026-12-02T09:30:00.000Z', completed: true, contactId: CONTACT },
@@ -437,6 +446,7 @@ describe('create_task', () => {
       title: 'Logged call',
       dueDate: '2026-12-02T09:30:00.000Z',
       completed: true,
+      existing: false,
     });
     scope.done();
   });
@@ -465,6 +475,8 @@ describe('create_task', () => {
 
   it("reports GHL's validation error", async () => {
     const scope = ghlApi()
+      .get(`/contacts/${CONTACT}/tasks`)
+      .reply(200, { tasks: [] })
       .post(`/contacts/${CONTACT}/tasks`, { title: 'Ship order', dueDate: '2026-12-02T09:30:00Z', completed: false })
       .reply(422, {
         statusCode: 422,
@@ -478,6 +490,34 @@ describe('create_task', () => {
       'ghl_invalid_input',
       422,
     );
+    scope.done();
+  });
+
+  it('a replay finds the same task (same title and due instant) and creates nothing', async () => {
+    const scope = ghlApi()
+      .get(`/contacts/${CONTACT}/tasks`)
+      .reply(200, {
+        tasks: [
+          { ...answer.task, title: 'Call about wholesale order ' },
+          { id: 'other', title: 'Call about wholesale order', dueDate: '2026-12-02T15:00:00.000Z' },
+        ],
+      });
+    const out = await perform(op, { contactId: CONTACT, title: 'Call about wholesale order', dueDate: '2026-12-01T10:00:00-05:00' });
+    expect(out).toEqual({ ...toTaskOutput(answer.task), title: 'Call about wholesale order ', existing: true });
+    scope.done();
+  });
+
+  it('with Skip If the Same Task Exists = No it always creates', async () => {
+    const scope = ghlApi()
+      .post(`/contacts/${CONTACT}/tasks`, { title: 'Call about wholesale order', dueDate: '2026-12-01T15:00:00Z', completed: false })
+      .reply(201, answer);
+    const out = await perform(op, {
+      contactId: CONTACT,
+      title: 'Call about wholesale order',
+      dueDate: '2026-12-01T15:00:00Z',
+      skipIfSame: 'no',
+    });
+    expect(out).toEqual(expect.objectContaining({ id: 'lJpzYrWdpkC2hX6t2yue', existing: false }));
     scope.done();
   });
 });
