@@ -197,9 +197,9 @@ export const SCENARIOS: Scenario[] = [
       businessId: ids.wholesale,
     }),
     {
-      floor: { requests: 3, roundTrips: 3 },
+      floor: { requests: 4, roundTrips: 3 },
       floorWhy:
-        'custom-field values are checked and converted against the field definitions (GET) before the create; the business is set with the new contact id (CreateContactDto has no businessId)',
+        'before anything is written the custom-field definitions (to check and convert the values) and the business (so a wrong id never leaves a contact without it) are read, together; the business is then set with the new contact id (CreateContactDto has no businessId)',
     },
   ),
   actionOp(
@@ -251,12 +251,22 @@ export const SCENARIOS: Scenario[] = [
         'the task completions wait for the tag call, though they need only the task list; sent together with the tag (or the tag together with the reads: GHL refuses the tag call for a missing contact by itself) the action takes 2 round trips',
     },
   ),
-  actionOp('create_task', 'Create Task', 'on a contact', (ids) => ({
-    contactId: ids.olivia,
-    title: 'Call about the wholesale order',
-    dueDate: '2026-12-01T15:00:00Z',
-    assignedTo: ids.dana,
-  })),
+  actionOp(
+    'create_task',
+    'Create Task',
+    'on a contact',
+    (ids) => ({
+      contactId: ids.olivia,
+      title: 'Call about the wholesale order',
+      dueDate: '2026-12-01T15:00:00Z',
+      assignedTo: ids.dana,
+    }),
+    {
+      floor: { requests: 2, roundTrips: 2 },
+      floorWhy:
+        "the contact's tasks are read first, so a replayed Zap (or Zapier's retry after a lost answer) returns the same task instead of adding it again (GHL has no idempotency key)",
+    },
+  ),
   actionOp('update_task', 'Update Task', 'new title and due date', (ids) => ({
     contactId: ids.olivia,
     taskId: ids.oliviaOpenTask,
@@ -272,11 +282,21 @@ export const SCENARIOS: Scenario[] = [
     floor: { requests: 2, roundTrips: 2 },
     floorWhy: "the step returns what it deleted and must not delete another contact's task: the task is read (GET) before the DELETE",
   }),
-  actionOp('create_note', 'Create Note', 'on a contact', (ids) => ({
-    contactId: ids.olivia,
-    body: 'Called about the spring order.',
-    userId: ids.dana,
-  })),
+  actionOp(
+    'create_note',
+    'Create Note',
+    'on a contact',
+    (ids) => ({
+      contactId: ids.olivia,
+      body: 'Called about the spring order.',
+      userId: ids.dana,
+    }),
+    {
+      floor: { requests: 2, roundTrips: 2 },
+      floorWhy:
+        "the contact's notes are read first, so a replayed Zap (or Zapier's retry after a lost answer) returns the same note instead of adding it again (GHL has no idempotency key)",
+    },
+  ),
   actionOp('update_note', 'Update Note', 'new text', (ids) => ({
     contactId: ids.olivia,
     noteId: ids.oliviaNote,
@@ -328,7 +348,8 @@ export const SCENARIOS: Scenario[] = [
         { contactId: ids.olivia, title: 'Ship order #1042', dueDate: '2026-12-01T15:00:00Z' },
       ),
     floor: { requests: 2, roundTrips: 2 },
-    floorWhy: 'Zapier runs the create only after the search found nothing',
+    floorWhy:
+      'Zapier runs the create only after the search found nothing (and tells it so: meta.withSearch, so it skips its own duplicate check)',
     mutates: true,
   },
   {

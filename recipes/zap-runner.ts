@@ -171,7 +171,10 @@ export class ZapRunner {
     const found = await this.step<Array<Record<string, unknown>>>(`${name}: search`, 'searches', pair.search, searchInput);
     const first = found[0];
     if (!first) {
-      const created = await this.step<Record<string, unknown>>(`${name}: create`, 'creates', pair.create, createInput);
+      // Zapier tells the create that it runs inside a search-or-create.
+      const created = await this.step<Record<string, unknown>>(`${name}: create`, 'creates', pair.create, createInput, {
+        withSearch: pair.search,
+      });
       return { outcome: 'created' as const, record: created };
     }
     if (!pair.update) return { outcome: 'found' as const, record: first };

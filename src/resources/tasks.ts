@@ -251,9 +251,10 @@ export const createTask = action({
       assignedTo: read.id('assignedTo'),
     } satisfies CreateTaskBody,
   }),
-  perform: async ({ z, api, input }) => {
+  perform: async ({ z, api, input, bundle }) => {
     const body = Object.fromEntries(Object.entries(input.body).filter(([, v]) => v !== undefined)) as CreateTaskBody;
-    if (input.skipIfSame) {
+    // Inside Find or Create Task the search has just looked (Zapier sets meta.withSearch): no second look.
+    if (input.skipIfSame && !bundle.meta?.withSearch) {
       // GHL has no idempotency key: a replayed Zap (or Zapier's retry after a lost answer) would add
       // the same task again, so look first. Same title and same due instant = the same task.
       const due = Date.parse(body.dueDate);

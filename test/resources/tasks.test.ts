@@ -700,3 +700,18 @@ describe('delete_task', () => {
     await rejectsWithAppError(perform(op, { contactId: CONTACT, taskId: 'Call Rosa' }), idError('Task', 'Call Rosa'), 'invalid_input', 400);
   });
 });
+
+describe('create_task inside Find or Create Task', () => {
+  it('skips its own duplicate check when Zapier says the search just ran (meta.withSearch)', async () => {
+    const scope = ghlApi()
+      .post(`/contacts/${CONTACT}/tasks`, { title: 'Ship order', dueDate: '2026-12-02T09:30:00Z', completed: false })
+      .reply(201, { task: { id: 'newTask9', title: 'Ship order', dueDate: '2026-12-02T09:30:00.000Z', completed: false } });
+    const out = await perform(
+      create('create_task'),
+      { contactId: CONTACT, title: 'Ship order', dueDate: '2026-12-02T09:30:00Z' },
+      { withSearch: 'find_task' },
+    );
+    expect(out).toEqual(expect.objectContaining({ id: 'newTask9', existing: false }));
+    scope.done();
+  });
+});
