@@ -64,10 +64,6 @@ const labelsOf = (fields: Array<InputField | DynamicInputFields>): Record<string
 
 /** Every declaration's endpoints by operation key, for docs and the spec check. */
 export const declaredEndpoints = new Map<string, string[]>();
-const register = (d: { key: string; endpoints: string[] }): true => {
-  declaredEndpoints.set(d.key, d.endpoints);
-  return true;
-};
 
 /** Runs a declaration: parse, then perform. Input mistakes become a Zapier error before any request. */
 export const run =
@@ -98,58 +94,34 @@ export const run =
     }
   };
 
-const display = (d: Pick<Declaration<unknown, unknown>, 'label' | 'description' | 'hidden'>) => ({
-  label: d.label,
-  description: d.description,
-  ...(d.hidden ? { hidden: true } : {}),
-});
+/**
+ * The Zapier shape shared by triggers, searches and creates. Zapier's generated types are stricter
+ * than its runtime schema for loosely typed fields (hence `never`); the schema itself is enforced
+ * by `zapier-platform validate` and test/definition.test.ts.
+ */
+const toZapier = <I, O>(d: Declaration<I, O>, operationExtras: Record<string, unknown> = {}): never => {
+  declaredEndpoints.set(d.key, d.endpoints);
+  return {
+    key: d.key,
+    noun: d.noun,
+    display: { label: d.label, description: d.description, ...(d.hidden ? { hidden: true } : {}) },
+    operation: {
+      ...operationExtras,
+      perform: run(d),
+      inputFields: d.inputFields,
+      ...(d.outputFields ? { outputFields: d.outputFields } : {}),
+      ...(d.sample ? { sample: d.sample } : {}),
+    },
+  } as never;
+};
 
 export const pollingTrigger = <I>(d: TriggerDeclaration<I>): Trigger =>
-  register(d) &&
-  ({
-    key: d.key,
-    noun: d.noun,
-    display: display(d),
-    operation: {
-      type: 'polling' as const,
-      perform: run(d),
-      inputFields: d.inputFields,
-      ...(d.canPaginate ? { canPaginate: true } : {}),
-      ...(d.outputFields ? { outputFields: d.outputFields } : {}),
-      ...(d.sample ? { sample: d.sample } : {}),
-    },
-  } as never);
+  toZapier(d, { type: 'polling', ...(d.canPaginate ? { canPaginate: true } : {}) });
 
-export const search = <I>(d: SearchDeclaration<I>): Search =>
-  register(d) &&
-  ({
-    key: d.key,
-    noun: d.noun,
-    display: display(d),
-    operation: {
-      perform: run(d),
-      inputFields: d.inputFields,
-      ...(d.outputFields ? { outputFields: d.outputFields } : {}),
-      ...(d.sample ? { sample: d.sample } : {}),
-    },
-  } as never);
+export const search = <I>(d: SearchDeclaration<I>): Search => toZapier(d);
 
-export const action = <I>(d: ActionDeclaration<I>): Create =>
-  register(d) &&
-  ({
-    key: d.key,
-    noun: d.noun,
-    display: display(d),
-    operation: {
-      perform: run(d),
-      inputFields: d.inputFields,
-      ...(d.outputFields ? { outputFields: d.outputFields } : {}),
-      ...(d.sample ? { sample: d.sample } : {}),
-    },
-  } as never);
+export const action = <I>(d: ActionDeclaration<I>): Create => toZapier(d);
 
-// Zapier's generated types are stricter than the runtime schema for loosely typed fields;
-// the schema itself is enforced by `zapier-platform validate` and test/definition.test.ts.
 export type ZapierTrigger = Trigger;
 export type ZapierSearch = Search;
 export type ZapierCreate = Create;
