@@ -1,7 +1,8 @@
 /**
  * Ecwid by Lightspeed → GHL: the field mappings of the three Zap recipes, written the way a user
  * fills in the Zap editor — each input is a template over the trigger's (or an earlier step's)
- * output. Ecwid shapes follow its REST API v3 customer object and webhook body
+ * output. Step numbers are those of the README's recipe tables (step 1 is the Catch Hook). Ecwid
+ * shapes follow its REST API v3 customer object and webhook body
  * (../shared/reference/peers-and-ecwid.md §10); the fixtures are in fixtures/ecwid/.
  */
 import { readFileSync } from 'node:fs';
@@ -75,14 +76,14 @@ export interface RecipeSettings {
   assignedTo?: string;
 }
 
-/** Flow 2, step 1 — Find or Create Contact: the search half (Ecwid id first, then email). */
+/** Flow 2, step 2 — Find or Create Contact: the search half (Ecwid id first, then email). */
 export const syncSearchMapping = (s: RecipeSettings) => ({
   customFieldId: s.ecwidIdFieldId,
   customFieldValue: '{{customer.id}}',
   email: '{{customer.email}}',
 });
 
-/** Flow 2, step 1 — Find or Create Contact: the create/update half. */
+/** Flow 2, step 2 — Find or Create Contact: the create half. */
 export const syncContactMapping = (s: RecipeSettings) => ({
   firstName: '{{customer.billingPerson.firstName}}',
   lastName: '{{customer.billingPerson.lastName}}',
@@ -102,8 +103,8 @@ export const syncContactMapping = (s: RecipeSettings) => ({
 });
 
 /**
- * Flow 2, step 1 — Find or Create Contact: the update half (runs when the contact exists). Tags are
- * left out on purpose: Update Contact would replace them all; the group tag is added in step 2.
+ * Flow 2, step 2 — Find or Create Contact: the update half (runs when the contact exists). Tags are
+ * left out on purpose: Update Contact would replace them all; the group tag is added in step 3.
  * Company name is not updatable through GHL's PUT (it answers 422), so it is only set on create.
  * The business stays: if a first run created the contact but failed before attaching it, the
  * replay's update attaches it.
@@ -113,13 +114,13 @@ export const syncUpdateMapping = (s: RecipeSettings) => {
   return rest;
 };
 
-/** Flow 2, step 2 — Add Tags to Contact: Ecwid's customer group as a tag (additive; other tags stay). */
+/** Flow 2, step 3 — Add Tags to Contact: Ecwid's customer group as a tag (additive; other tags stay). */
 export const syncGroupTagMapping = () => ({
   contactId: '{{contact.id}}',
   tags: ['ecwid-group:{{customer.customerGroupName}}'],
 });
 
-/** Flow 2, step 3 — Find or Create Task: the welcome task; the search makes a replay harmless. */
+/** Flow 2, step 4 — Find or Create Task: the welcome task; the search makes a replay harmless. */
 export const WELCOME_TASK_TITLE = 'Welcome call for new Ecwid customer';
 export const syncTaskSearchMapping = () => ({
   contactId: '{{contact.id}}',
@@ -134,15 +135,15 @@ export const syncTaskCreateMapping = (s: RecipeSettings) => ({
   ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
 });
 
-/** Flow 3, step 1 — Find Contact for a deleted customer: the webhook only has the id and the email. */
+/** Flow 3, step 2 — Find Contact for a deleted customer: the webhook only has the id and the email. */
 export const removalSearchMapping = (s: RecipeSettings) => ({
   customFieldId: s.ecwidIdFieldId,
   customFieldValue: '{{webhook.entityId}}',
   email: '{{webhook.data.customerEmail}}',
 });
 
-/** Flow 3, step 3 (hard) — Delete Contact, tasks first so the output lists every task removed. */
+/** Flow 3, step 4a (hard) — Delete Contact, tasks first so the output lists every task removed. */
 export const removalDeleteMapping = () => ({ contactId: '{{contact.id}}', deleteTasks: true });
 
-/** Flow 3, step 3 (soft) — Archive Contact: tag it and complete its open tasks; nothing is deleted. */
+/** Flow 3, step 4b (soft) — Archive Contact: tag it and complete its open tasks; nothing is deleted. */
 export const removalArchiveMapping = () => ({ contactId: '{{contact.id}}', tag: 'ecwid-deleted' });

@@ -128,18 +128,20 @@ export const ghl = (z: ZObject, _bundle: Bundle) => {
 
   const request = async <T = any>(req: GhlRequest): Promise<HttpResponse<T>> => {
     if (!req.idempotent) return sendOnce<T>(req);
+    let response: HttpResponse<T>;
     try {
-      const response = await sendOnce<T>({ ...req, skipThrowForStatus: true });
-      if (response.status >= 500) return await sendOnce<T>(req);
-      if (!req.skipThrowForStatus) {
-        const error = ghlErrorFor(z, response);
-        if (error) throw error;
-      }
-      return response;
+      response = await sendOnce<T>({ ...req, skipThrowForStatus: true });
     } catch (error) {
       if (error && typeof error === 'object' && retryable.has(error)) return sendOnce<T>(req);
       throw error;
     }
+    // The one retry happens outside the try: whatever it ends in is final (a read is sent twice at most).
+    if (response.status >= 500) return sendOnce<T>(req);
+    if (!req.skipThrowForStatus) {
+      const error = ghlErrorFor(z, response);
+      if (error) throw error;
+    }
+    return response;
   };
 
   return {

@@ -4,7 +4,7 @@ import { path } from '../http/ghl.js';
 import { InvalidInputError } from '../lib/input.js';
 import { pollingTrigger, search, type ResourceOperations } from '../operations/define.js';
 import contactSample from '../samples/contact.json' with { type: 'json' };
-import { isNotFoundResponse } from './contacts.js';
+import { isNotFoundResponse } from './contactRecords.js';
 import { businessIdField } from './fields.js';
 import { contactOutputFields, isoDate, toContact } from './shapes.js';
 

@@ -1,4 +1,4 @@
-import type { ZObject } from 'zapier-platform-core';
+import type { HttpResponse, ZObject } from 'zapier-platform-core';
 import { ghlErrorFor, ghlMessage } from '../http/errors.js';
 import { path, type GhlClient, type GhlPath } from '../http/ghl.js';
 import type { Appointment, Note, Task } from '../ghl/types.js';
@@ -20,10 +20,14 @@ interface Ctx {
   api: GhlClient;
 }
 
+/** GHL's answer for a record that does not exist: 400 "Contact with id … not found" (§2.1), 404 on some paths. */
+export const isNotFoundResponse = (response: Pick<HttpResponse, 'status' | 'data'>): boolean =>
+  (response.status === 400 || response.status === 404) && /not found/i.test(ghlMessage(response.data) ?? '');
+
 const getContactList = async <T>({ z, api }: Ctx, p: GhlPath, missingContact: MissingContact): Promise<T | undefined> => {
   if (missingContact === 'throw') return (await api.get<T>(p)).data;
   const response = await api.request<T>({ method: 'GET', path: p, idempotent: true, skipThrowForStatus: true });
-  if ((response.status === 400 || response.status === 404) && /not found/i.test(ghlMessage(response.data) ?? '')) return undefined;
+  if (isNotFoundResponse(response)) return undefined;
   const error = ghlErrorFor(z, response);
   if (error) throw error;
   return response.data;

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { DEFAULT_THROTTLE_DELAY_SECONDS, duplicateContactId, ghlErrorFor, ghlMessage, zapierMessage } from '../http/errors.js';
+import { DEFAULT_THROTTLE_DELAY_SECONDS, duplicateContactId, ghlErrorFor, zapierMessage } from '../http/errors.js';
 import { ghl, path, type GhlClient } from '../http/ghl.js';
 import type {
   Appointment,
@@ -24,9 +24,10 @@ import { action, pollingTrigger, search, type InputField, type OutputField, type
 import contactSample from '../samples/contact.json' with { type: 'json' };
 import taskSample from '../samples/task.json' with { type: 'json' };
 import noteSample from '../samples/note.json' with { type: 'json' };
+import { isNotFoundResponse, newestFirst } from './contactRecords.js';
 import { customFieldIdField, customFieldInputs, customFieldsBody } from './customFields.js';
 import { businessIdField, contactIdField, tagsField, userIdField } from './fields.js';
-import { contactOutputFields, mostRecentTask, nextOpenTask, toAppointment, toContact, toNote, toTask } from './shapes.js';
+import { contactOutputFields, isoDate, mostRecentTask, nextOpenTask, toAppointment, toContact, toNote, toTask } from './shapes.js';
 
 /**
  * Contacts: GHL's `/contacts/*` endpoints (ghl-api.md §2):
@@ -48,10 +49,6 @@ export const FIND_PAGE_SIZE = 10;
 export const searchContacts = (api: GhlClient, body: SearchContactsBody) =>
   // A search only reads, so it may be retried after a dropped connection.
   api.request<SearchContactsResponse>({ method: 'POST', path: path`/contacts/search`, body, idempotent: true });
-
-/** GHL's answer for a record that does not exist: 400 "Contact with id … not found" (§2.1), 404 on some paths. */
-export const isNotFoundResponse = (response: Pick<HttpResponse, 'status' | 'data'>): boolean =>
-  (response.status === 400 || response.status === 404) && /not found/i.test(ghlMessage(response.data) ?? '');
 
 /**
  * The same test on an error already thrown by a request. `z.errors.Error` (name "AppError")
@@ -103,9 +100,10 @@ export const toProfile = (
 ) => {
   const contact = toContact(contactData.contact ?? { id: contactId });
   const tasks = (tasksData.tasks ?? []).map((t) => toTask(t, contactId));
-  const notes = (notesData.notes ?? [])
-    .map((n) => toNote(n, contactId))
-    .sort((a, b) => (Date.parse(b.dateAdded ?? '') || 0) - (Date.parse(a.dateAdded ?? '') || 0));
+  const notes = newestFirst(
+    (notesData.notes ?? []).map((n) => toNote(n, contactId)),
+    (n) => n.dateAdded,
+  );
   const appointments = (appointmentsData.events ?? []).map((a) => toAppointment(a, contactId));
   return {
     ...contact,
@@ -686,7 +684,7 @@ export const updateContact = action({
 /** Task deletes sent at once; GHL allows 100 requests per 10 s per sub-account for all Zaps together. */
 const TASK_DELETE_BATCH = 10;
 
-const taskRecord = (t: Task) => ({ id: t.id as string, title: t.title, dueDate: t.dueDate, completed: Boolean(t.completed) });
+const taskRecord = (t: Task) => ({ id: t.id as string, title: t.title, dueDate: isoDate(t.dueDate), completed: Boolean(t.completed) });
 
 /** Reads a contact and its tasks in parallel; a missing contact is a clear error, never a crash. */
 const readContactWithTasks = async (z: ZObject, api: GhlClient, contactId: string, nothingDone: string) => {
@@ -773,6 +771,8 @@ export const deleteContact = action({
         if (!failure) continue;
         const done = tasksDeleted.map((t) => `"${t.title ?? t.id}"`).join(', ') || 'none';
         const reason = failure.reason as Error;
+        // The token expired part-way: let Zapier refresh it and retry the step, which re-reads the tasks that are left.
+        if (reason?.name === 'RefreshAuthError') throw reason;
         if (reason?.name === 'ThrottledError') {
           // Keep Zapier's retry-later with GHL's delay; the retry deletes the tasks that are left.
           const delay = Number((JSON.parse(reason.message) as { delay?: number }).delay) || DEFAULT_THROTTLE_DELAY_SECONDS;
@@ -909,6 +909,8 @@ export const contactSearchOrCreates = {
     create: 'create_contact',
     update: 'update_contact',
     updateInputFromSearchOutput: { contactId: 'id' },
-    searchUniqueInputToOutputConstraint: { email: 'email' },
+    // No searchUniqueInputToOutputConstraint: Zapier would drop a found contact whose email differs
+    // from the Email input (a contact found by its Ecwid id after the customer changed email, or an
+    // email typed in other case), then create a second contact.
   },
 };

@@ -58,6 +58,22 @@ describe('ghl client', () => {
     scope.done();
   });
 
+  it('retries a read at most once, also when the retry after a 5xx loses its connection', async () => {
+    const scope = ghlApi().get('/contacts/c1').reply(503, { message: 'down' }).get('/contacts/c1').replyWithError('socket hang up');
+    // A third request must not be sent (it would succeed here and hide the failure).
+    const third = ghlApi()
+      .get('/contacts/c1')
+      .reply(200, { contact: { id: 'c1' } });
+    const e = await rejectsWith(
+      run((z, b) => ghl(z, b).get(path`/contacts/c1`)),
+      'AppError',
+      /^Could not reach GHL for GET \/contacts\/c1 \(.*socket hang up\)\. This is usually temporary; retrying the step may help\.$/,
+    );
+    expect(e.code).toBe('ghl_unreachable');
+    scope.done();
+    expect(third.isDone()).toBe(false);
+  });
+
   it('never retries a write (a retried create could duplicate the contact)', async () => {
     const scope = ghlApi().post('/contacts/').once().reply(503, { message: 'down' });
     await rejectsWith(

@@ -959,7 +959,6 @@ describe('Find or Create Contact (searchOrCreates)', () => {
         create: 'create_contact',
         update: 'update_contact',
         updateInputFromSearchOutput: { contactId: 'id' },
-        searchUniqueInputToOutputConstraint: { email: 'email' },
       },
     });
   });
@@ -1074,6 +1073,33 @@ describe('Delete Contact when a task delete fails', () => {
       `Deleting the contact's tasks failed, so the contact was NOT deleted. Tasks already deleted: "A". First failure: GHL rejected the request: task is locked`,
     );
     expect([e.code, e.status]).toEqual(['partial_task_delete', 502]);
+    scope.done();
+  });
+
+  it('an access token that expires part-way ends in RefreshAuthError (Zapier refreshes and retries), not in a failed step', async () => {
+    const scope = ghlApi()
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl })
+      .get(`/contacts/${rosa.id}/tasks`)
+      .reply(200, { tasks: [{ id: 't1', title: 'A' }] })
+      .delete(`/contacts/${rosa.id}/tasks/t1`)
+      .reply(401, { statusCode: 401, message: 'Invalid JWT' });
+    await rejectsWith(perform(create('delete_contact'), { contactId: rosa.id }), 'RefreshAuthError', /.*/);
+    scope.done();
+  });
+
+  it('lists the deleted tasks with ISO-8601 due dates (a zone-less GHL date is read as UTC)', async () => {
+    const scope = ghlApi()
+      .get(`/contacts/${rosa.id}`)
+      .reply(200, { contact: rosaGhl })
+      .get(`/contacts/${rosa.id}/tasks`)
+      .reply(200, { tasks: [{ id: 't1', title: 'A', dueDate: '2026-12-01 15:00:00' }] })
+      .delete(`/contacts/${rosa.id}/tasks/t1`)
+      .reply(200, { succeded: true })
+      .delete(`/contacts/${rosa.id}`)
+      .reply(200, { succeded: true });
+    const out = (await perform(create('delete_contact'), { contactId: rosa.id })) as { tasksDeleted: unknown[] };
+    expect(out.tasksDeleted).toEqual([{ id: 't1', title: 'A', dueDate: '2026-12-01T15:00:00.000Z', completed: false }]);
     scope.done();
   });
 });
