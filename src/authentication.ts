@@ -39,6 +39,8 @@ export interface GhlAuthData {
   userId: string;
   userType: string;
   scope: string;
+  /** IANA timezone of the sub-account ('' if unknown): contact appointment times come without a zone. */
+  locationTimezone?: string;
 }
 
 const postToken = async (z: ZObject, form: Record<string, string>, purpose: 'connect' | 'refresh'): Promise<GhlAuthData> => {
@@ -105,8 +107,28 @@ const postToken = async (z: ZObject, form: Record<string, string>, purpose: 'con
   };
 };
 
-export const getAccessToken = (z: ZObject, bundle: Bundle): Promise<GhlAuthData> =>
-  postToken(
+/**
+ * The sub-account's timezone, read once at connection time with the new token: GHL sends contact
+ * appointment times without a zone, in the sub-account's local time. Best effort: if the read fails
+ * the connection still succeeds and those times are read as UTC.
+ */
+const locationTimezone = async (z: ZObject, token: GhlAuthData): Promise<string> => {
+  try {
+    const res = await z.request({
+      url: `${apiBaseUrl()}/locations/${encodeURIComponent(token.locationId)}`,
+      headers: { Authorization: `Bearer ${token.access_token}` },
+      timeout: requestTimeoutMs(),
+      skipThrowForStatus: true,
+    });
+    const tz = (res.data as LocationResponse | undefined)?.location?.timezone;
+    return res.status < 300 && typeof tz === 'string' ? tz : '';
+  } catch {
+    return '';
+  }
+};
+
+export const getAccessToken = async (z: ZObject, bundle: Bundle): Promise<GhlAuthData> => {
+  const token = await postToken(
     z,
     {
       grant_type: 'authorization_code',
@@ -116,9 +138,18 @@ export const getAccessToken = (z: ZObject, bundle: Bundle): Promise<GhlAuthData>
     },
     'connect',
   );
+  return { ...token, locationTimezone: await locationTimezone(z, token) };
+};
 
-export const refreshAccessToken = (z: ZObject, bundle: Bundle): Promise<GhlAuthData> =>
-  postToken(z, { grant_type: 'refresh_token', refresh_token: bundle.authData.refresh_token ?? '', user_type: 'Location' }, 'refresh');
+export const refreshAccessToken = async (z: ZObject, bundle: Bundle): Promise<GhlAuthData> => {
+  const token = await postToken(
+    z,
+    { grant_type: 'refresh_token', refresh_token: bundle.authData.refresh_token ?? '', user_type: 'Location' },
+    'refresh',
+  );
+  // Kept as it was saved at connection time (a refresh does not change the sub-account).
+  return { ...token, locationTimezone: bundle.authData.locationTimezone ?? '' };
+};
 
 /** One cheap call that proves the token works for its location; its answer feeds the connection label. */
 export const testAuth = async (z: ZObject, bundle: Bundle): Promise<{ id: string; name: string }> => {

@@ -46,7 +46,7 @@ describe('authorize URL', () => {
 });
 
 describe('code exchange', () => {
-  it('posts a form with the code and keeps the location, company, user and user type', async () => {
+  it('posts a form with the code, keeps the location, company, user and user type, and reads the sub-account timezone', async () => {
     const scope = nock(API, { badheaders: ['authorization', 'version'] })
       .post('/oauth/token', (body) => {
         expect(body).toEqual({
@@ -61,6 +61,9 @@ describe('code exchange', () => {
       })
       .matchHeader('content-type', 'application/x-www-form-urlencoded')
       .reply(200, tokenAnswer);
+    const location = nock(API, { reqheaders: { authorization: 'Bearer new-access-token', version: '2021-07-28' } })
+      .get(`/locations/${LOCATION_ID}`)
+      .reply(200, { location: { id: LOCATION_ID, name: 'Maple & Rye Goods', timezone: 'America/New_York' } });
     const result = await run(oauth.getAccessToken, { inputData: { code: 'the-code', redirect_uri: 'https://x.test/cb' } });
     expect(result).toEqual({
       access_token: 'new-access-token',
@@ -71,8 +74,17 @@ describe('code exchange', () => {
       userId: 'usr0000000000000001',
       userType: 'Location',
       scope: 'contacts.readonly contacts.write',
+      locationTimezone: 'America/New_York',
     });
     scope.done();
+    location.done();
+  });
+
+  it('still connects when the sub-account cannot be read (appointment times then read as UTC)', async () => {
+    nock(API).post('/oauth/token').reply(200, tokenAnswer);
+    nock(API).get(`/locations/${LOCATION_ID}`).reply(403, { statusCode: 403, message: 'forbidden' });
+    const result = await run(oauth.getAccessToken, { inputData: { code: 'the-code', redirect_uri: 'https://x.test/cb' } });
+    expect([result.access_token, result.locationTimezone]).toEqual(['new-access-token', '']);
   });
 
   it('refuses an agency (Company) token with a message that says to pick a sub-account', async () => {
@@ -123,6 +135,7 @@ describe('refresh', () => {
     expect(result.access_token).toBe('a2');
     expect(result.refresh_token).toBe('r2');
     expect(result.locationId).toBe(LOCATION_ID);
+    expect(result.locationTimezone).toBe('');
     scope.done();
   });
 

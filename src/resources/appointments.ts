@@ -21,8 +21,11 @@ export const newAppointment = pollingTrigger({
   outputFields: appointmentOutputFields,
   sample: appointmentSample,
   parse: (read) => ({ contactId: read.requiredId('contactId') }),
-  perform: async ({ z, api, input }) =>
-    newestFirst(await getContactAppointments({ z, api }, input.contactId), (a) => a.dateAdded ?? a.startTime),
+  perform: async ({ z, api, input, bundle }) =>
+    newestFirst(
+      await getContactAppointments({ z, api }, input.contactId, 'throw', bundle.authData?.locationTimezone),
+      (a) => a.dateAdded ?? a.startTime,
+    ),
 });
 
 export const appointmentsOperations: ResourceOperations = { triggers: [newAppointment], searches: [], creates: [] };

@@ -47,9 +47,11 @@ export const getContactAppointments = async (
   ctx: Ctx,
   contactId: string,
   missingContact: MissingContact = 'throw',
+  /** The sub-account's timezone: GHL sends appointment times without a zone. */
+  zone?: string,
 ): Promise<AppointmentOutput[]> => {
   const data = await getContactList<{ events?: Appointment[] }>(ctx, path`/contacts/${contactId}/appointments`, missingContact);
-  return (data?.events ?? []).map((a) => toAppointment(a, contactId));
+  return (data?.events ?? []).map((a) => toAppointment(a, contactId, zone));
 };
 
 const ms = (iso: string | undefined): number => (iso ? Date.parse(iso) || 0 : 0);

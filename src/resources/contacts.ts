@@ -81,14 +81,14 @@ const fail = (message: string): never => {
  * Everything the brief's profile pull needs, in one round trip: the four GETs go out together.
  * Used by Find Contact by ID and, lazily through z.dehydrate, by the contact triggers.
  */
-export const fetchContactProfile = async (api: GhlClient, contactId: string) => {
+export const fetchContactProfile = async (api: GhlClient, contactId: string, zone?: string) => {
   const [contactRes, tasksRes, notesRes, appointmentsRes] = await Promise.all([
     api.get<ContactResponse>(path`/contacts/${contactId}`),
     api.get<{ tasks?: Task[] }>(path`/contacts/${contactId}/tasks`),
     api.get<{ notes?: Note[] }>(path`/contacts/${contactId}/notes`),
     api.get<{ events?: Appointment[] }>(path`/contacts/${contactId}/appointments`),
   ]);
-  return toProfile(contactRes.data, tasksRes.data, notesRes.data, appointmentsRes.data, contactId);
+  return toProfile(contactRes.data, tasksRes.data, notesRes.data, appointmentsRes.data, contactId, zone);
 };
 
 export const toProfile = (
@@ -97,6 +97,7 @@ export const toProfile = (
   notesData: { notes?: Note[] },
   appointmentsData: { events?: Appointment[] },
   contactId: string,
+  zone?: string,
 ) => {
   const contact = toContact(contactData.contact ?? { id: contactId });
   const tasks = (tasksData.tasks ?? []).map((t) => toTask(t, contactId));
@@ -104,7 +105,7 @@ export const toProfile = (
     (notesData.notes ?? []).map((n) => toNote(n, contactId)),
     (n) => n.dateAdded,
   );
-  const appointments = (appointmentsData.events ?? []).map((a) => toAppointment(a, contactId));
+  const appointments = (appointmentsData.events ?? []).map((a) => toAppointment(a, contactId, zone));
   return {
     ...contact,
     mostRecentTask: mostRecentTask(tasks),
@@ -122,7 +123,7 @@ export const toProfile = (
 
 /** Hydrator (registered in index.ts as `contactProfile`): resolves a trigger item's `profile` only when a later Zap step maps it. */
 export const hydrateContactProfile = (z: ZObject, bundle: Bundle) =>
-  fetchContactProfile(ghl(z, bundle), String(bundle.inputData.contactId));
+  fetchContactProfile(ghl(z, bundle), String(bundle.inputData.contactId), bundle.authData?.locationTimezone);
 
 const profileSample = {
   ...contactSample,
@@ -259,9 +260,9 @@ export const findContactById = search({
   outputFields: [...contactOutputFields, ...profileOutputFields('', '')],
   sample: profileSample,
   parse: (read) => ({ contactId: read.requiredId('contactId') }),
-  perform: async ({ api, input }) => {
+  perform: async ({ api, input, bundle }) => {
     try {
-      return [await fetchContactProfile(api, input.contactId)];
+      return [await fetchContactProfile(api, input.contactId, bundle.authData?.locationTimezone)];
     } catch (error) {
       // GHL answers 400 "Contact with id … not found" for a missing contact; a search finds nothing instead.
       if (isContactNotFound(error)) return [];

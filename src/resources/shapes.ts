@@ -8,15 +8,20 @@ import type { OutputField } from '../operations/define.js';
  * dates to ISO-8601 with offset (Zapier check D023/T003).
  */
 
-/** GHL mixes `2026-11-20T09:12:44.000Z` with `2021-07-16 11:00:00` (appointments, no zone: read as UTC). */
-export const isoDate = (value: unknown): string | undefined => {
+/**
+ * GHL mixes `2026-11-20T09:12:44.000Z` with `2021-07-16 11:00:00` (contact appointments: no zone,
+ * the sub-account's local time). A zone-less value is read in `zone` — the sub-account's timezone
+ * saved at connection time (authData.locationTimezone), else UTC — and always returned with an offset.
+ */
+export const isoDate = (value: unknown, zone = 'utc'): string | undefined => {
   if (typeof value === 'number') return DateTime.fromMillis(value, { zone: 'utc' }).toISO() ?? undefined;
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const s = value.trim();
-  const iso = DateTime.fromISO(s, { zone: 'utc', setZone: true });
+  const validZone = DateTime.local().setZone(zone).isValid ? zone : 'utc';
+  const iso = DateTime.fromISO(s, { zone: validZone, setZone: true });
   if (iso.isValid) return /[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : (iso.toUTC().toISO() ?? undefined);
-  const spaced = DateTime.fromFormat(s, 'yyyy-MM-dd HH:mm:ss', { zone: 'utc' });
-  return spaced.isValid ? (spaced.toISO() ?? undefined) : s;
+  const spaced = DateTime.fromFormat(s, 'yyyy-MM-dd HH:mm:ss', { zone: validZone });
+  return spaced.isValid ? (spaced.toUTC().toISO() ?? undefined) : s;
 };
 
 const compact = <T extends Record<string, unknown>>(o: T): T => {
@@ -85,7 +90,7 @@ export const toNote = (n: Note, contactId?: string) =>
   });
 export type NoteOutput = ReturnType<typeof toNote>;
 
-export const toAppointment = (a: Appointment, contactId?: string) =>
+export const toAppointment = (a: Appointment, contactId?: string, zone?: string) =>
   compact({
     id: a.id as string,
     appointmentId: a.id as string,
@@ -95,11 +100,11 @@ export const toAppointment = (a: Appointment, contactId?: string) =>
     status: a.status,
     appointmentStatus: a.appointmentStatus,
     assignedUserId: a.assignedUserId,
-    startTime: isoDate(a.startTime),
-    endTime: isoDate(a.endTime),
+    startTime: isoDate(a.startTime, zone),
+    endTime: isoDate(a.endTime, zone),
     address: a.address,
     notes: a.notes,
-    dateAdded: isoDate(a.dateAdded),
+    dateAdded: isoDate(a.dateAdded, zone),
   });
 export type AppointmentOutput = ReturnType<typeof toAppointment>;
 

@@ -113,6 +113,19 @@ describe('flow 1: profile pull', () => {
     expect(zap.steps.at(-1)?.requests).toBe(4);
   });
 
+  it("appointment times (sent by GHL without a zone) come out as the same instants, read in the sub-account's timezone", async () => {
+    const appointment = [...sandbox.state.appointments.values()][0]!;
+    const profile = await profilePull(zap, appointment.contactId);
+    const out =
+      profile.found &&
+      (profile.profile.appointments as Array<{ id: string; startTime: string; endTime: string }>).find((a) => a.id === appointment.id);
+    expect(out && [Date.parse(out.startTime), Date.parse(out.endTime)]).toEqual([
+      Date.parse(appointment.startTime),
+      Date.parse(appointment.endTime),
+    ]);
+    expect(zap.authData.locationTimezone).toBe(sandbox.state.location.timezone);
+  });
+
   it('an unknown contact id finds nothing instead of failing', async () => {
     await expect(profilePull(zap, 'zzzzzzzzzzzzzzzzzzzz')).resolves.toEqual({ found: false, contactId: 'zzzzzzzzzzzzzzzzzzzz' });
   });

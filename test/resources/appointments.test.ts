@@ -1,4 +1,4 @@
-import { ghlApi, perform, trigger } from '../helpers.js';
+import { appTester, authData, ghlApi, perform, trigger } from '../helpers.js';
 import { rejectsWithAppError } from './zapierErrors.js';
 
 const CONTACT = 'nmFmQEsNgz6AVpgLVUJ0';
@@ -86,6 +86,25 @@ describe('new_appointment', () => {
       'ghl_bad_request',
       400,
     );
+    scope.done();
+  });
+});
+
+describe('appointment times without a zone', () => {
+  it("are read in the sub-account's timezone saved at connection time", async () => {
+    const scope = ghlApi()
+      .get('/contacts/nmFmQEsNgz6AVpgLVUJ0/appointments')
+      .reply(200, { events: [{ id: 'ev1', title: 'Visit', startTime: '2026-12-03 12:00:00', endTime: '2026-12-03 12:30:00' }] });
+    const out = await appTester(
+      trigger('new_appointment').operation.perform as never,
+      {
+        authData: { ...authData, locationTimezone: 'America/New_York' },
+        inputData: { contactId: 'nmFmQEsNgz6AVpgLVUJ0' },
+      } as never,
+    );
+    expect((out as Array<{ startTime: string; endTime: string }>).map((a) => [a.startTime, a.endTime])).toEqual([
+      ['2026-12-03T17:00:00.000Z', '2026-12-03T17:30:00.000Z'],
+    ]);
     scope.done();
   });
 });
