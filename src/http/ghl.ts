@@ -64,7 +64,7 @@ const describe = (req: GhlRequest): string => `${req.method} ${req.path.value}`;
 
 /** For a write whose answer was lost or unreadable: GHL may have done it, so a blind retry may do it twice. */
 const mayHaveApplied = (req: GhlRequest): string =>
-  req.method === 'GET'
+  req.idempotent
     ? ''
     : ' GHL may or may not have applied the change; a Zapier retry of this step is safe only for steps that look the record up first (the Find or Create steps).';
 

@@ -287,7 +287,7 @@ const FIND_CONTACT_HELP = [
   '1. **Custom Field** + **Custom Field Value** (e.g. Ecwid Customer ID): if several contacts have this value, the one added first is returned.',
   "2. **Email**: GHL's duplicate-contact lookup, which returns one contact.",
   "3. **Phone**: GHL's duplicate-contact lookup, which returns one contact.",
-  '4. **Search Text**: GHL full-text search; the best match is returned.',
+  '4. **Search Text**: GHL full-text search over name, email, phone and company; when several contacts match, the first one GHL returns is used and Match Count says how many matched.',
   '',
   'If several contacts match, the step returns the first one with **Match Count** above 1 and **Ambiguous** = true. To stop the Zap then, add a Filter step: only continue if **Ambiguous** is false.',
   'Nothing found is not an error: the step reports no result (or, in Find or Create Contact, creates the contact).',
