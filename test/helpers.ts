@@ -80,3 +80,24 @@ export const rejectsWith = async (promise: Promise<unknown>, name: string, messa
   else expect(info.message).toMatch(message);
   return info;
 };
+
+/**
+ * Freezes `new Date()` (for outputs such as `deletedAt`) while leaving timers and hrtime real, so
+ * Zapier's and nock's own timing keeps working. Undo with `jest.useRealTimers()`.
+ */
+export const freezeClock = (iso: string) =>
+  jest.useFakeTimers({
+    now: new Date(iso),
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'clearImmediate',
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });

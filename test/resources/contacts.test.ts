@@ -1,6 +1,6 @@
 import type nock from 'nock';
 import App from '../../index.js';
-import { LOCATION_ID, appTester, authData, create, ghlApi, perform, rejectsWith, search, trigger } from '../helpers.js';
+import { LOCATION_ID, appTester, authData, create, freezeClock, ghlApi, perform, rejectsWith, search, trigger } from '../helpers.js';
 
 /** GHL contact records as `POST /contacts/search` and `GET /contacts/:id` return them. */
 const rosaGhl = {
@@ -813,21 +813,7 @@ describe('Delete Contact (delete_contact)', () => {
   afterEach(() => jest.useRealTimers());
 
   it('looks the contact and its tasks up first, deletes each task, then the contact, and returns a record of it', async () => {
-    jest.useFakeTimers({
-      now: new Date('2026-11-21T10:15:00.000Z'),
-      doNotFake: [
-        'nextTick',
-        'setImmediate',
-        'clearImmediate',
-        'setTimeout',
-        'clearTimeout',
-        'setInterval',
-        'clearInterval',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
+    freezeClock('2026-11-21T10:15:00.000Z');
     const scope = ghlApi()
       .get(`/contacts/${rosa.id}`)
       .reply(200, { contact: rosaGhl })
@@ -863,21 +849,7 @@ describe('Delete Contact (delete_contact)', () => {
   });
 
   it('with Delete Its Tasks First = No, deletes only the contact (GHL removes the tasks) and still lists them', async () => {
-    jest.useFakeTimers({
-      now: new Date('2026-11-21T10:15:00.000Z'),
-      doNotFake: [
-        'nextTick',
-        'setImmediate',
-        'clearImmediate',
-        'setTimeout',
-        'clearTimeout',
-        'setInterval',
-        'clearInterval',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
+    freezeClock('2026-11-21T10:15:00.000Z');
     const scope = ghlApi()
       .get(`/contacts/${rosa.id}`)
       .reply(200, { contact: rosaGhl })
@@ -965,22 +937,7 @@ describe('Find or Create Contact (searchOrCreates)', () => {
 });
 
 describe('Archive Contact (archive_contact)', () => {
-  const fakeNow = () =>
-    jest.useFakeTimers({
-      now: new Date('2026-11-21T10:15:00.000Z'),
-      doNotFake: [
-        'nextTick',
-        'setImmediate',
-        'clearImmediate',
-        'setTimeout',
-        'clearTimeout',
-        'setInterval',
-        'clearInterval',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
+  const fakeNow = () => freezeClock('2026-11-21T10:15:00.000Z');
   afterEach(() => jest.useRealTimers());
 
   it('tags the contact and completes only its open tasks; deletes nothing', async () => {
