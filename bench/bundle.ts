@@ -1,14 +1,11 @@
 /**
  * Table 4: the bundle Zapier receives. build/build.zip comes from `npm run zip`
- * (`zapier-platform build --skip-validation --skip-dep-install`). Beside it, the same command builds
- * an app that contains only zapier-platform-core (a trivial definition) in a temporary directory,
- * with the same node_modules (hard links) and the same `.zapierapprc` includeInBuild entries, so the
- * ratio shows what this app adds to core.
- *
- * The CLI's `--skip-dep-install` builds next to the dev node_modules, and its preset include
- * patterns add every `package.json` under the app directory, dev-only packages' too. Both zips are
- * therefore also broken down into what a production install (`npm install --omit=dev`, what the
- * CLI does without `--skip-dep-install`) would contain, computed from package-lock.json.
+ * (`zapier-platform build --skip-validation`, exactly the build `zapier push` runs: a copy of the
+ * app without node_modules and a production `npm install` in it). Beside it, the same command
+ * builds an app that contains only zapier-platform-core (a trivial definition) in a temporary
+ * directory, with the same locked versions and `.zapierapprc` includeInBuild entries, so the ratio
+ * shows what this app adds to core. Entries from packages outside the production closure (from
+ * package-lock.json) are counted separately: a correct build has none.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -51,6 +48,8 @@ export const readZipEntries = (file: string): ZipEntry[] => {
   }
   return entries;
 };
+
+type Lock = { packages: Record<string, LockPackage> };
 
 interface LockPackage {
   dependencies?: Record<string, string>;
@@ -162,47 +161,50 @@ const CORE_APP = `import zapier, { defineApp } from 'zapier-platform-core';
 export default defineApp({ version: '1.0.0', platformVersion: zapier.version, triggers: {}, searches: {}, creates: {} });
 `;
 
-/** Builds the core-only app with the same CLI command, in a temporary directory; returns its build.zip path. */
-const buildCoreOnly = (root: string, tmp: string, env: NodeJS.ProcessEnv): string => {
+/**
+ * Builds the core-only app with the same CLI command as `npm run zip` (`zapier-platform build
+ * --skip-validation`: the CLI copies the app to a temporary folder and runs a production
+ * `npm install` there), in a temporary directory; returns its build.zip path. Its package-lock.json
+ * is this app's lock cut down to core's production closure, so both zips carry the same versions.
+ */
+const buildCoreOnly = (root: string, tmp: string, env: NodeJS.ProcessEnv, lock: Lock): string => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const manifest = {
+    name: 'core-only-app',
+    version: '1.0.0',
+    private: true,
+    type: 'module',
+    exports: './index.js',
+    dependencies: { 'zapier-platform-core': pkg.dependencies['zapier-platform-core'] },
+  };
+  fs.writeFileSync(path.join(tmp, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const closure = productionClosure(lock, ['zapier-platform-core']);
+  const packages: Record<string, unknown> = { '': { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies } };
+  for (const dir of [...closure].sort()) packages[dir] = lock.packages[dir];
   fs.writeFileSync(
-    path.join(tmp, 'package.json'),
-    `${JSON.stringify(
-      {
-        name: 'core-only-app',
-        version: '1.0.0',
-        private: true,
-        type: 'module',
-        exports: './index.js',
-        dependencies: { 'zapier-platform-core': pkg.dependencies['zapier-platform-core'] },
-      },
-      null,
-      2,
-    )}\n`,
+    path.join(tmp, 'package-lock.json'),
+    `${JSON.stringify({ name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }, null, 2)}\n`,
   );
   fs.writeFileSync(path.join(tmp, 'index.js'), CORE_APP);
-  // As in any app: without it the CLI's source.zip would take in all of node_modules (minutes).
   fs.writeFileSync(path.join(tmp, '.gitignore'), 'node_modules/\nbuild/\n');
   const rcPath = path.join(root, '.zapierapprc');
   const rc = fs.existsSync(rcPath) ? (JSON.parse(fs.readFileSync(rcPath, 'utf8')) as { includeInBuild?: string[] }) : {};
   fs.writeFileSync(path.join(tmp, '.zapierapprc'), `${JSON.stringify({ includeInBuild: rc.includeInBuild ?? [] }, null, 2)}\n`);
-  // Hard links: instant, no extra disk, and esbuild sees ordinary files inside the app directory (as in the real build).
-  try {
-    execFileSync('cp', ['-al', path.join(root, 'node_modules'), path.join(tmp, 'node_modules')], { stdio: 'pipe' });
-  } catch {
-    execFileSync('cp', ['-a', path.join(root, 'node_modules'), path.join(tmp, 'node_modules')], { stdio: 'pipe' });
-  }
-  execFileSync(path.join(root, 'node_modules', '.bin', 'zapier-platform'), ['build', '--skip-validation', '--skip-dep-install'], {
+  // As a developer does after cloning: the CLI refuses to build without a local core.
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], {
     cwd: tmp,
     env,
     stdio: 'pipe',
-    encoding: 'utf8',
+    shell: process.platform === 'win32',
   });
+  // The same (patched, see patches/) CLI as `npm run zip`, on the same Node.
+  const cli = path.join(root, 'node_modules', 'zapier-platform-cli', 'src', 'bin', 'run');
+  execFileSync(process.execPath, [cli, 'build', '--skip-validation'], { cwd: tmp, env, stdio: 'pipe', encoding: 'utf8' });
   return path.join(tmp, 'build', 'build.zip');
 };
 
 export const runBundle = (root: string, env: NodeJS.ProcessEnv, log: (line: string) => void): BundleResults => {
-  const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockPackage> };
+  const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as Lock;
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const app = summarizeZip(
     'this app (build/build.zip)',
@@ -211,7 +213,7 @@ export const runBundle = (root: string, env: NodeJS.ProcessEnv, log: (line: stri
   );
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ghl-bench-core-only-'));
   try {
-    const zip = buildCoreOnly(root, tmp, env);
+    const zip = buildCoreOnly(root, tmp, env, lock);
     const core = summarizeZip('core-only app (same build)', zip, productionClosure(lock, ['zapier-platform-core']));
     log(`  app ${app.bytes} B / ${app.files} files, core-only ${core.bytes} B / ${core.files} files`);
     return {
@@ -224,9 +226,9 @@ export const runBundle = (root: string, env: NodeJS.ProcessEnv, log: (line: stri
         productionFiles: round(app.production.files / core.production.files, 2),
       },
       baseline:
-        'a package.json depending only on zapier-platform-core, an index.js with an empty defineApp(), the same .zapierapprc includeInBuild, the same node_modules (hard links), built with the same `zapier-platform build --skip-validation --skip-dep-install`',
+        "a package.json depending only on zapier-platform-core (its package-lock.json cut from this app's), an index.js with an empty defineApp(), the same .zapierapprc includeInBuild, built with the same `zapier-platform build --skip-validation` (production install in a temporary copy)",
     };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!process.env.BENCH_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
   }
 };

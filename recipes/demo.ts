@@ -143,12 +143,13 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     check('sync', 'still exactly one welcome task', tasksOf(sandbox, contactId).length === 1);
 
     // Tokens last a day on GHL; here the access token expires between two Zap runs.
-    section('The access token expires (GHL access tokens last a day) — the next step must refresh and retry');
     for (const record of sandbox.state.accessTokens.values()) record.expiresAt = Date.now() - 1;
     const refreshTokenBefore = zap.authData.refresh_token;
 
     // Flow 1: profile pull.
-    section('Flow 1 — pull the contact profile with its tasks and notes');
+    section('Flow 1 — pull the contact profile with its tasks and notes (the access token has expired meanwhile)');
+    log('   GHL access tokens last a day: the sandbox has just expired this one, so the first request gets a 401,');
+    log('   the app refreshes once (GHL rotates the refresh token) and the step is retried.');
     const profile = await profilePull(zap, contactId);
     printSteps();
     if (profile.found) log(`   key fields: ${JSON.stringify(profile.keyFields)}`);
@@ -310,7 +311,12 @@ const summarize = (s: StepRecord): string => {
   if (Array.isArray(out)) {
     if (!out.length) return 'nothing found';
     const f = out[0];
-    return `${out.length} found: ${f.name ?? f.title ?? f.id}${f.ambiguous ? ' (ambiguous)' : ''}${f.matchedBy ? ` matched by ${f.matchedBy}` : ''}`;
+    const name = f.name ?? f.title ?? f.id;
+    const by = f.matchedBy ? ` matched by ${f.matchedBy}` : '';
+    // Find Contact returns one contact and says how many matched: the count is what matters here.
+    if (f.ambiguous)
+      return `${f.matchCount ?? 'several'} contacts match${f.matchedBy ? ` (by ${f.matchedBy})` : ''}: ambiguous; the step returns the first, ${name}, flagged`;
+    return `${out.length} found: ${name}${by}`;
   }
   if (out && typeof out === 'object') {
     const keys = [

@@ -1,0 +1,1 @@
+console.log(`scripts run on Node ${process.version} (${process.execPath})`);
