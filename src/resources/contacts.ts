@@ -421,7 +421,12 @@ const standardFields = {
 const KEEP = ' Leave empty to keep the current value.';
 const forUpdate = (f: InputField): InputField => ({ ...f, helpText: `${String(f.helpText ?? '')}${KEEP}` });
 
-/** Fields both the create and update DTOs accept (spec CreateContactDto ∩ UpdateContactDto), read and checked. */
+/**
+ * Fields both create and update take, read and checked: the spec's CreateContactDto ∩
+ * UpdateContactDto, plus `companyName`, which the v2 spec leaves out of UpdateContactDto but the
+ * live PUT accepts (highlevel-api-docs#314 tested the PUT field by field: only `gender`,
+ * `locationId`, `id` and the `*LowerCase` fields are refused with 422).
+ */
 const readCommonFields = (read: InputReader) => {
   const country = read.text('country', { max: 100 });
   if (country !== undefined && !/^[A-Za-z]{2}$/.test(country)) {
@@ -437,6 +442,7 @@ const readCommonFields = (read: InputReader) => {
     name: read.text('name', { max: 255 }),
     email: read.email('email'),
     phone: read.phone('phone'),
+    companyName: read.text('companyName', { max: 255 }),
     address1: read.text('address1', { max: 500 }),
     city: read.text('city', { max: 255 }),
     state: read.text('state', { max: 255 }),
@@ -459,7 +465,7 @@ type CommonFields = ReturnType<typeof readCommonFields>;
 // ---- Create Contact ----
 
 interface CreateContactInput {
-  fields: CommonFields & { companyName?: string; tags?: string[] };
+  fields: CommonFields & { tags?: string[] };
   businessId?: string;
 }
 
@@ -478,6 +484,31 @@ const findByEmailOrPhone = async (
     if (res.data?.contact?.id) return res.data.contact.id;
   }
   return undefined;
+};
+
+/**
+ * GHL bug #64: a 422 may still have created the contact, so the contact is looked up. When that
+ * lookup fails too, the error is GHL's 422 (what the user must fix), with the lookup's failure after it.
+ */
+const recoverFrom422 = async (
+  z: ZObject,
+  api: GhlClient,
+  locationId: string,
+  fields: { email?: string; phone?: string },
+  res: HttpResponse,
+): Promise<string | undefined> => {
+  try {
+    return await findByEmailOrPhone(api, locationId, fields);
+  } catch (error) {
+    // A refresh or a throttle is retried by Zapier, and the retried create finds the contact if it exists.
+    if (['RefreshAuthError', 'ThrottledError'].includes((error as Error)?.name)) throw error;
+    const refused = ghlErrorFor(z, res) as Error;
+    throw new z.errors.Error(
+      `${zapierMessage(refused).replace(/\.?$/, '.')} (Checking whether GHL created the contact anyway failed: ${zapierMessage(error)})`,
+      'ghl_invalid_input',
+      422,
+    );
+  }
 };
 
 const assertBusinessExists = async (z: ZObject, api: GhlClient, businessId: string): Promise<void> => {
@@ -541,8 +572,7 @@ export const createContact = action({
   outputFields: [...contactOutputFields, { key: 'existing', label: 'Existing (Contact Was Already in GHL)', type: 'boolean' }],
   sample: { ...contactSample, existing: false },
   parse: (read): CreateContactInput => {
-    const fields = { ...readCommonFields(read), companyName: read.text('companyName', { max: 255 }), tags: read.list('tags') };
-    if (fields.companyName === undefined) delete fields.companyName;
+    const fields: CreateContactInput['fields'] = { ...readCommonFields(read), tags: read.list('tags') };
     if (fields.tags === undefined) delete fields.tags;
     if (!fields.email && !fields.phone && !fields.name && !fields.firstName && !fields.lastName) {
       fail('To create a contact, fill in at least one of "Email", "Phone", "First Name", "Last Name" or "Full Name".');
@@ -561,8 +591,7 @@ export const createContact = action({
 
     // The sub-account does not allow duplicates and one exists: return it, so a replayed Zap never creates a second one.
     // GHL bug #64: a create can answer 422 and still create the contact; look it up before reporting a failure.
-    const existingId =
-      duplicateContactId(res) ?? (res.status === 422 ? await findByEmailOrPhone(api, locationId, input.fields) : undefined);
+    const existingId = duplicateContactId(res) ?? (res.status === 422 ? await recoverFrom422(z, api, locationId, input.fields, res) : undefined);
     if (existingId) {
       const existing = toContact((await api.get<ContactResponse>(path`/contacts/${existingId}`)).data.contact ?? { id: existingId });
       if (input.businessId && !existing.businessId) {
@@ -593,6 +622,27 @@ interface UpdateContactInput {
   tags?: string[];
 }
 
+/** The business move failed after the details were saved: say so, keeping a throttle or refresh as it is. */
+const businessMoveError = (z: ZObject, error: unknown, detailsSaved: boolean): Error => {
+  const e = error as Error;
+  if (e?.name === 'RefreshAuthError' || e?.name === 'ThrottledError' || !detailsSaved) return e;
+  const status = (() => {
+    try {
+      return Number((JSON.parse(e.message) as { status?: number }).status) || 502;
+    } catch {
+      return 502;
+    }
+  })();
+  return new z.errors.Error(
+    `The contact's details were updated, but moving it to the business failed: ${zapierMessage(e)}. Retrying the step is safe (it sends the same details again).`.replace(
+      /\.\./g,
+      '.',
+    ),
+    'business_move_failed',
+    status,
+  );
+};
+
 export const updateContact = action({
   key: 'update_contact',
   endpoints: [
@@ -613,6 +663,7 @@ export const updateContact = action({
     forUpdate(standardFields.name),
     forUpdate(standardFields.email),
     forUpdate(standardFields.phone),
+    forUpdate(standardFields.companyName),
     forUpdate(standardFields.address1),
     forUpdate(standardFields.city),
     forUpdate(standardFields.state),
@@ -659,24 +710,29 @@ export const updateContact = action({
     }
     return { contactId, fields, businessId: read.id('businessId'), ...(replaceTags ? { tags } : {}) };
   },
-  perform: async ({ api, locationId, input, bundle }) => {
+  perform: async ({ z, api, locationId, input, bundle }) => {
     const customFields = await customFieldsBody(api, locationId, bundle.inputData ?? {});
-    // Only what the user filled in; locationId, companyName and gender are not in UpdateContactDto (GHL answers 422).
+    // Only what the user filled in; GHL's PUT refuses locationId and gender with 422 (#313, #314).
     const body: UpdateContactRequest = {
       ...input.fields,
       ...(input.tags ? { tags: input.tags } : {}),
       ...(customFields ? { customFields } : {}),
     };
-    // The details and the business are set by two independent calls: send them together.
-    const [res] = await Promise.all([
+    const res =
       Object.keys(body).length === 0
         ? // Nothing to change in the details (every mapped value was empty this time): read the contact as it is.
-          api.get<ContactResponse>(path`/contacts/${input.contactId}`)
-        : api.put<UpdateContactResponse>(path`/contacts/${input.contactId}`, body),
-      input.businessId ? setBusiness(api, locationId, input.contactId, input.businessId) : undefined,
-    ]);
+          await api.get<ContactResponse>(path`/contacts/${input.contactId}`)
+        : await api.put<UpdateContactResponse>(path`/contacts/${input.contactId}`, body);
     const contact = toContact(res.data.contact ?? { id: input.contactId });
-    return input.businessId ? { ...contact, businessId: input.businessId } : contact;
+    if (!input.businessId) return contact;
+    // Only after the details were accepted: a refused update must not leave the contact moved
+    // (one more round trip, so that a failed step has changed nothing or says what it changed).
+    try {
+      await setBusiness(api, locationId, input.contactId, input.businessId);
+    } catch (error) {
+      throw businessMoveError(z, error, Object.keys(body).length > 0);
+    }
+    return { ...contact, businessId: input.businessId };
   },
 });
 

@@ -14,8 +14,8 @@ import { pollingTrigger, type InputField, type ResourceOperations } from '../ope
  * - Input keys are `customField__<custom field id>`: the id is what GHL's write API takes and
  *   what responses carry, and it survives a rename of the field in GHL (a `fieldKey` does not
  *   exist on responses, GHL issue #177).
- * - Values are sent as `{ id, field_value }`, the spec's key (see `CustomFieldValueInput` in
- *   src/ghl/types.ts for why not `value`/`fieldValue`). GHL merges custom fields by id, so only
+ * - Values are sent as `{ id, fieldValue }` (decision and sources in `CustomFieldValueInput`,
+ *   src/ghl/types.ts, and the README's "What GHL really sends"). GHL merges custom fields by id, so only
  *   the fields the user filled in are sent; an empty input is never sent (it would not clear
  *   the value reliably and must never wipe one by accident).
  * - FILE_UPLOAD and SIGNATURE fields get no input: GHL stores an uploaded-file object there,
@@ -142,17 +142,17 @@ export const customFieldValues = (inputData: Record<string, unknown>, definition
     if (kind === 'unsupported') fail(`"${label}" is a file field; GHL cannot store a value from a Zap in it. Remove the value.`);
     if (kind === 'multi') {
       const items = (read.list(key, { max: 500 }) ?? []).map((v) => pickOption(d, label, v));
-      out.push({ id, field_value: items });
+      out.push({ id, fieldValue: items });
     } else if (kind === 'number') {
       const s = (read.text(key, { max: 40 }) as string).replace(/\s+/g, '');
       if (!NUMBER.test(s)) fail(`"${label}" must be a number like 1840.50 (digits, with a dot for decimals), but got "${s}".`);
-      out.push({ id, field_value: Number(s) });
+      out.push({ id, fieldValue: Number(s) });
     } else if (kind === 'date') {
-      out.push({ id, field_value: read.date(key) as string });
+      out.push({ id, fieldValue: read.date(key) as string });
     } else if (kind === 'single') {
-      out.push({ id, field_value: pickOption(d, label, read.text(key, { max: 500 }) as string) });
+      out.push({ id, fieldValue: pickOption(d, label, read.text(key, { max: 500 }) as string) });
     } else {
-      out.push({ id, field_value: read.text(key) as string });
+      out.push({ id, fieldValue: read.text(key) as string });
     }
   }
   return out;

@@ -32,7 +32,34 @@ const compact = <T extends Record<string, unknown>>(o: T): T => {
 export const contactName = (c: Pick<Contact, 'name' | 'firstName' | 'lastName'> & { contactName?: string }): string =>
   (c.name || [c.firstName, c.lastName].filter(Boolean).join(' ') || c.contactName || '').trim();
 
-export const toContact = (c: Contact) =>
+/**
+ * GHL's documented date-of-birth formats (ghl-api.md §2.16), year first or month first, with any
+ * of the separators `- / . _`. Live answers also carry an epoch number (highlevel-api-docs#314),
+ * read as milliseconds like every other GHL epoch (e.g. `searchAfter`).
+ */
+const DOB_YEAR_FIRST = /^(\d{4})([-/._])(\d{1,2})\2(\d{1,2})(?:$|T)/;
+const DOB_MONTH_FIRST = /^(\d{1,2})([-/._])(\d{1,2})\2(\d{4})$/;
+
+/** A date of birth as `YYYY-MM-DD`, or undefined when it is not a real date (never a cut string). */
+export const dateOfBirth = (value: unknown): string | undefined => {
+  if (typeof value === 'number') {
+    const d = Number.isFinite(value) ? DateTime.fromMillis(value, { zone: 'utc' }) : undefined;
+    return d?.isValid ? d.toISODate() ?? undefined : undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  const s = value.trim();
+  const ymd = DOB_YEAR_FIRST.exec(s);
+  const mdy = ymd ? undefined : DOB_MONTH_FIRST.exec(s);
+  const parts = ymd ? [ymd[1], ymd[3], ymd[4]] : mdy ? [mdy[4], mdy[1], mdy[3]] : undefined;
+  if (!parts) return undefined;
+  const d = DateTime.fromObject({ year: Number(parts[0]), month: Number(parts[1]), day: Number(parts[2]) }, { zone: 'utc' });
+  return d.isValid ? d.toISODate() ?? undefined : undefined;
+};
+
+/** Search results name the street `address`; every other contact answer `address1` (recorded; #314). */
+type ReceivedContact = Contact & { address?: string | null };
+
+export const toContact = (c: ReceivedContact) =>
   compact({
     id: c.id as string,
     contactId: c.id as string,
@@ -43,7 +70,7 @@ export const toContact = (c: Contact) =>
     email: c.email,
     phone: c.phone,
     companyName: c.companyName,
-    address1: c.address1,
+    address1: c.address1 ?? c.address ?? undefined,
     city: c.city,
     state: c.state,
     postalCode: c.postalCode,
@@ -56,7 +83,7 @@ export const toContact = (c: Contact) =>
     tags: c.tags ?? [],
     assignedTo: c.assignedTo,
     businessId: c.businessId,
-    dateOfBirth: c.dateOfBirth ? String(c.dateOfBirth).slice(0, 10) : undefined,
+    dateOfBirth: dateOfBirth(c.dateOfBirth),
     dateAdded: isoDate(c.dateAdded),
     dateUpdated: isoDate(c.dateUpdated),
     customFields: (c.customFields ?? []).map((f) => ({ id: f.id, value: f.value })),

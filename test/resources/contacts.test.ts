@@ -508,11 +508,11 @@ describe('Create Contact (create_contact)', () => {
         locationId: LOCATION_ID,
         email: 'rosa.delgado@example.com',
         customFields: [
-          { id: CF_ECWID, field_value: '274839105' },
-          { id: 'cfLtv000000000000001', field_value: 1840.5 },
-          { id: 'cfFirst0000000000001', field_value: '2026-01-09' },
-          { id: 'cfOptIn000000000001', field_value: ['Yes'] },
-          { id: 'cfGroup000000000001', field_value: 'VIP' },
+          { id: CF_ECWID, fieldValue: '274839105' },
+          { id: 'cfLtv000000000000001', fieldValue: 1840.5 },
+          { id: 'cfFirst0000000000001', fieldValue: '2026-01-09' },
+          { id: 'cfOptIn000000000001', fieldValue: ['Yes'] },
+          { id: 'cfGroup000000000001', fieldValue: 'VIP' },
         ],
       })
       .reply(201, { contact: rosaGhl });
@@ -694,7 +694,7 @@ describe('Create Contact (create_contact)', () => {
 });
 
 describe('Update Contact (update_contact)', () => {
-  it('sends only the fields filled in, never tags, locationId or companyName', async () => {
+  it('sends only the fields filled in, never tags or locationId', async () => {
     const scope = ghlApi()
       .put(`/contacts/${rosa.id}`, { city: 'Oakland', postalCode: '94607', email: 'rosa@delgado.example.com', dnd: true })
       .reply(200, { succeded: true, contact: { ...rosaGhl, city: 'Oakland' } });
@@ -711,14 +711,14 @@ describe('Update Contact (update_contact)', () => {
     scope.done();
   });
 
-  it('offers no input GHL’s update refuses (companyName, gender, locationId)', () => {
+  it('offers no input GHL’s update refuses (gender, locationId; #313, #314)', () => {
     const keys = ((create('update_contact').operation as unknown as { inputFields: Array<{ key?: string }> }).inputFields ?? []).map(
       (f) => f.key,
     );
-    expect(keys.filter((k) => ['companyName', 'gender', 'locationId'].includes(String(k)))).toEqual([]);
+    expect(keys.filter((k) => ['gender', 'locationId'].includes(String(k)) || /LowerCase$/.test(String(k)))).toEqual([]);
   });
 
-  it('sets the business through the bulk endpoint, together with the update, never in the PUT body', async () => {
+  it('sets the business through the bulk endpoint, after the update, never in the PUT body', async () => {
     const scope = ghlApi()
       .put(`/contacts/${rosa.id}`, { city: 'Oakland' })
       .reply(200, { succeded: true, contact: { ...rosaGhl, city: 'Oakland' } })
@@ -754,7 +754,7 @@ describe('Update Contact (update_contact)', () => {
       .get(`/locations/${LOCATION_ID}/customFields`)
       .query({ model: 'contact' })
       .reply(200, definitions)
-      .put(`/contacts/${rosa.id}`, { customFields: [{ id: CF_ECWID, field_value: '999' }] })
+      .put(`/contacts/${rosa.id}`, { customFields: [{ id: CF_ECWID, fieldValue: '999' }] })
       .reply(200, { succeded: true, contact: rosaGhl });
     const out = await perform(create('update_contact'), {
       contactId: rosa.id,

@@ -254,14 +254,14 @@ describe('customFieldValues (pre-send conversion)', () => {
       defs,
     );
     expect(out).toEqual([
-      { id: 'cfText00000000000001', field_value: '274839105' },
-      { id: 'cfNum000000000000001', field_value: 12 },
-      { id: 'cfMoney0000000000001', field_value: -3.5 },
-      { id: 'cfDate00000000000001', field_value: '2026-01-09' },
-      { id: 'cfCheck000000000001', field_value: ['Yes'] },
-      { id: 'cfMulti000000000001', field_value: ['Plates', 'Mugs'] },
-      { id: 'cfSingle00000000001', field_value: 'VIP' },
-      { id: 'cfRadio000000000001', field_value: 'Market stall' },
+      { id: 'cfText00000000000001', fieldValue: '274839105' },
+      { id: 'cfNum000000000000001', fieldValue: 12 },
+      { id: 'cfMoney0000000000001', fieldValue: -3.5 },
+      { id: 'cfDate00000000000001', fieldValue: '2026-01-09' },
+      { id: 'cfCheck000000000001', fieldValue: ['Yes'] },
+      { id: 'cfMulti000000000001', fieldValue: ['Plates', 'Mugs'] },
+      { id: 'cfSingle00000000001', fieldValue: 'VIP' },
+      { id: 'cfRadio000000000001', fieldValue: 'Market stall' },
     ]);
   });
 
