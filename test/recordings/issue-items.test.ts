@@ -24,7 +24,9 @@ describe('1. search results carry `address`, not `address1`', () => {
     ['contact_list', () => perform(trigger('contact_list'))],
     ['find_contact (search text)', () => perform(search('find_contact'), { query: 'Reynolds' })],
   ])('%s reads the street from `address`', async (_name, run) => {
-    const scope = ghlApi().post('/contacts/search').reply(200, searchAnswer([searchedContact]));
+    const scope = ghlApi()
+      .post('/contacts/search')
+      .reply(200, searchAnswer([searchedContact]));
     const [out] = (await run()) as Array<Record<string, unknown>>;
     expect(out?.address1).toBe('1 Test St');
     scope.done();
@@ -58,9 +60,7 @@ describe('2. dateOfBirth becomes YYYY-MM-DD from any documented format or an epo
 
 describe('3. Update Contact can set Company Name (#314: PUT accepts companyName)', () => {
   it('sends companyName in the PUT', async () => {
-    const scope = ghlApi()
-      .put(`/contacts/${REC_CONTACT}`, { companyName: 'Delgado Ceramics' })
-      .reply(200, recorded('update-contact'));
+    const scope = ghlApi().put(`/contacts/${REC_CONTACT}`, { companyName: 'Delgado Ceramics' }).reply(200, recorded('update-contact'));
     const out = await perform(create('update_contact'), { contactId: REC_CONTACT, companyName: 'Delgado Ceramics' });
     expect(out.id).toBe(REC_CONTACT);
     scope.done();
@@ -107,7 +107,10 @@ describe('5. a 401 for a missing scope is not an expired token', () => {
   });
 
   it('any other 401 still asks Zapier to refresh the token', async () => {
-    ghlApi().get(`/locations/${LOCATION_ID}/customFields`).query({ model: 'contact' }).reply(401, { statusCode: 401, message: 'Invalid JWT' });
+    ghlApi()
+      .get(`/locations/${LOCATION_ID}/customFields`)
+      .query({ model: 'contact' })
+      .reply(401, { statusCode: 401, message: 'Invalid JWT' });
     await rejectsWith(perform(trigger('custom_field_list')), 'RefreshAuthError', /.*/);
   });
 });
@@ -116,7 +119,10 @@ describe('6. a refresh answer without locationId keeps the connection’s own', 
   it('keeps locationId, companyId, userId and userType of the connection', async () => {
     const scope = nock(API).post('/oauth/token').reply(200, { access_token: 'a2', refresh_token: 'r2', expires_in: 86399 });
     const oauth = App.authentication!.oauth2Config!;
-    const out = (await appTester(oauth.refreshAccessToken as never, { authData: { ...authData, locationTimezone: 'America/New_York' } } as never)) as any;
+    const out = (await appTester(
+      oauth.refreshAccessToken as never,
+      { authData: { ...authData, locationTimezone: 'America/New_York' } } as never,
+    )) as any;
     expect(out).toMatchObject({
       access_token: 'a2',
       refresh_token: 'r2',
@@ -171,7 +177,9 @@ describe('8. errors say what GHL said and what was applied', () => {
     const put = ghlApi()
       .put(`/contacts/${REC_CONTACT}`, { lastName: 'X' })
       .reply(422, { statusCode: 422, message: ['property x should not exist'], error: 'Unprocessable Entity' });
-    const move = ghlApi().post('/contacts/bulk/business').reply(200, { success: true, ids: [REC_CONTACT] });
+    const move = ghlApi()
+      .post('/contacts/bulk/business')
+      .reply(200, { success: true, ids: [REC_CONTACT] });
     await rejectsWith(
       perform(create('update_contact'), { contactId: REC_CONTACT, lastName: 'X', businessId: 'biz00000000000000001' }),
       'AppError',
@@ -221,7 +229,11 @@ describe('10. custom field values are sent as `fieldValue`', () => {
       .get(`/locations/${LOCATION_ID}/customFields`)
       .query({ model: 'contact' })
       .reply(200, definitions)
-      .post('/contacts/', { locationId: LOCATION_ID, email: 'rosa@example.com', customFields: [{ id: 'IIaGLFlqcxMhFsnmVKkt', fieldValue: 'x1' }] })
+      .post('/contacts/', {
+        locationId: LOCATION_ID,
+        email: 'rosa@example.com',
+        customFields: [{ id: 'IIaGLFlqcxMhFsnmVKkt', fieldValue: 'x1' }],
+      })
       .reply(200, recorded('create-contact'));
     await perform(create('create_contact'), { email: 'rosa@example.com', customField__IIaGLFlqcxMhFsnmVKkt: 'x1' });
     scope.done();
