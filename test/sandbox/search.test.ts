@@ -192,7 +192,7 @@ describe('sandbox POST /contacts/search and tasks/notes', () => {
     expect(done.body.task.completed).toBe(true);
     expect((await call(sb, token, 'GET', `/contacts/${grace}/tasks`)).body.tasks).toHaveLength(1);
     const d = await call(sb, token, 'DELETE', `/contacts/${grace}/tasks/${tid}`);
-    expect(d.body).toEqual({ succeded: true, traceId: expect.any(String) });
+    expect(d.body).toEqual({ succeded: true, succeeded: true, traceId: expect.any(String) });
     const missing = await call(sb, token, 'GET', `/contacts/${grace}/tasks/${tid}`);
     expect(missing.status).toBe(400);
     expect(missing.body).toEqual({ statusCode: 400, message: `Task with id ${tid} not found`, traceId: expect.any(String) });
