@@ -622,24 +622,23 @@ interface UpdateContactInput {
   tags?: string[];
 }
 
-/** The business move failed after the details were saved: say so, keeping a throttle or refresh as it is. */
+/**
+ * The business move failed after the details were saved: the message says so; the error keeps its
+ * code and status (and a throttle or a refresh stays what it is, so Zapier retries as usual).
+ */
 const businessMoveError = (z: ZObject, error: unknown, detailsSaved: boolean): Error => {
   const e = error as Error;
-  if (e?.name === 'RefreshAuthError' || e?.name === 'ThrottledError' || !detailsSaved) return e;
-  const status = (() => {
-    try {
-      return Number((JSON.parse(e.message) as { status?: number }).status) || 502;
-    } catch {
-      return 502;
-    }
-  })();
+  if (e?.name !== 'AppError' || !detailsSaved) return e;
+  let data: { code?: string; status?: number } = {};
+  try {
+    data = JSON.parse(e.message) as typeof data;
+  } catch {
+    data = {};
+  }
   return new z.errors.Error(
-    `The contact's details were updated, but moving it to the business failed: ${zapierMessage(e)}. Retrying the step is safe (it sends the same details again).`.replace(
-      /\.\./g,
-      '.',
-    ),
-    'business_move_failed',
-    status,
+    `The contact's details were updated, but moving it to the business failed (it is not in that business yet): ${zapierMessage(e)}`,
+    data.code ?? 'ghl_bad_request',
+    data.status ?? 502,
   );
 };
 

@@ -199,9 +199,9 @@ describe('8. errors say what GHL said and what was applied', () => {
     const e = await rejectsWith(
       perform(create('update_contact'), { contactId: REC_CONTACT, lastName: 'TestOneUpdated', businessId: 'biz00000000000000001' }),
       'AppError',
-      "The contact's details were updated, but moving it to the business failed: GHL rejected the request: Business with id biz00000000000000001 not found. Retrying the step is safe (it sends the same details again).",
+      "The contact's details were updated, but moving it to the business failed (it is not in that business yet): GHL rejected the request: Business with id biz00000000000000001 not found",
     );
-    expect([e.code, e.status]).toEqual(['business_move_failed', 400]);
+    expect([e.code, e.status]).toEqual(['ghl_bad_request', 400]);
     scope.done();
   });
 });
