@@ -53,8 +53,8 @@ const tagsOutput = (contactId: string, data: TagsAnswer) => ({ id: contactId, co
 const has = (tags: string[], tag: string) => tags.some((t) => t.toLowerCase() === tag.toLowerCase());
 
 const outputFields = (changedKey: string, changedLabel: string): OutputField[] => [
-  { key: 'id', label: 'Contact ID' },
-  { key: 'contactId', label: 'Contact ID (copy)' },
+  { key: 'id', label: 'ID' },
+  { key: 'contactId', label: 'Contact ID', important: true },
   { key: 'tags', label: 'All Tags (After the Change)', list: true },
   { key: changedKey, label: changedLabel, list: true },
 ];

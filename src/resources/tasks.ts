@@ -403,8 +403,8 @@ export const deleteTask = action({
   description: 'Deletes a task from a contact and returns what was deleted.',
   inputFields: [contactField, taskField],
   outputFields: [
-    { key: 'id', label: 'Task ID' },
-    { key: 'taskId', label: 'Task ID (copy)' },
+    { key: 'id', label: 'ID' },
+    { key: 'taskId', label: 'Task ID', important: true },
     { key: 'contactId', label: 'Contact ID' },
     { key: 'title', label: 'Title' },
     { key: 'dueDate', label: 'Due Date', type: 'datetime' },

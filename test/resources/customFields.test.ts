@@ -1,6 +1,6 @@
 import type { CustomFieldDefinition } from '../../src/ghl/types.js';
 import { InvalidInputError } from '../../src/lib/input.js';
-import { customFieldInputs, customFieldValues } from '../../src/resources/customFields.js';
+import { customFieldInputs, customFieldInputsForCreate, customFieldValues } from '../../src/resources/customFields.js';
 import { LOCATION_ID, appTester, authData, create, ghlApi, perform, rejectsWith, trigger } from '../helpers.js';
 
 const defs: CustomFieldDefinition[] = [
@@ -142,9 +142,12 @@ describe('custom_field_list (hidden dropdown)', () => {
 
 describe('customFieldInputs (dynamic input fields of Create/Update Contact)', () => {
   it('is what Create Contact and Update Contact load at run time', () => {
-    for (const key of ['create_contact', 'update_contact']) {
+    for (const [key, inputs] of [
+      ['create_contact', customFieldInputsForCreate],
+      ['update_contact', customFieldInputs],
+    ] as const) {
       const fields = (create(key).operation as unknown as { inputFields: unknown[] }).inputFields;
-      expect({ key, dynamic: fields.includes(customFieldInputs) }).toEqual({ key, dynamic: true });
+      expect({ key, dynamic: fields.includes(inputs) }).toEqual({ key, dynamic: true });
     }
   });
 
