@@ -3,6 +3,7 @@ import App from '../../index.js';
 import { API, LOCATION_ID, appTester, authData, create, ghlApi, perform, rejectsWith, search, trigger } from '../helpers.js';
 import { toContact } from '../../src/resources/shapes.js';
 import { recorded, rateLimitHeaders, REC_CONTACT } from './recordings.js';
+import { syncUpdateMapping } from '../../recipes/ecwid.js';
 
 /**
  * Issue 10's ten numbered items, each pinned with GHL's recorded or reported answer
@@ -64,6 +65,11 @@ describe('3. Update Contact can set Company Name (#314: PUT accepts companyName)
     const out = await perform(create('update_contact'), { contactId: REC_CONTACT, companyName: 'Delgado Ceramics' });
     expect(out.id).toBe(REC_CONTACT);
     scope.done();
+  });
+
+  it("the Ecwid recipe's update half maps Company Name too", () => {
+    expect(syncUpdateMapping({ ecwidIdFieldId: 'cf1' })).toMatchObject({ companyName: '{{customer.billingPerson.companyName}}' });
+    expect(syncUpdateMapping({ ecwidIdFieldId: 'cf1' })).not.toHaveProperty('tags');
   });
 
   it('offers a Company Name input', () => {
