@@ -6,7 +6,7 @@ import { byKey, type ResourceOperations } from './src/operations/define.js';
 import { appointmentsOperations } from './src/resources/appointments.js';
 import { businessesOperations } from './src/resources/businesses.js';
 import { contactOperations, contactSearchOrCreates, hydrateContactProfile } from './src/resources/contacts.js';
-import { customFieldsOperations } from './src/resources/customFields.js';
+import { customFieldsOperations, hydrateCustomFieldsByName } from './src/resources/customFields.js';
 import { notesOperations } from './src/resources/notes.js';
 import { tagsOperations } from './src/resources/tags.js';
 import { taskSearchOrCreates, tasksOperations } from './src/resources/tasks.js';
@@ -30,7 +30,7 @@ export default defineApp({
   authentication,
   beforeRequest: [...befores],
   afterResponse: [...afters],
-  hydrators: { contactProfile: hydrateContactProfile },
+  hydrators: { contactProfile: hydrateContactProfile, customFieldsByName: hydrateCustomFieldsByName },
   triggers: byKey(resources.flatMap((r) => r.triggers ?? [])),
   searches: byKey(resources.flatMap((r) => r.searches ?? [])),
   creates: byKey(resources.flatMap((r) => r.creates ?? [])),

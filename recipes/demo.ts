@@ -50,7 +50,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       log(
         `   • ${s.name} [${s.kind === 'filter' ? 'filter' : `${s.key}`}] ${s.kind === 'filter' ? '' : `(${s.requests} request${s.requests === 1 ? '' : 's'}, ${s.ms} ms)`}`,
       );
-      if (s.kind !== 'filter') log(`       sent: ${short(s.input)}`);
+      if (s.kind !== 'filter') log(`       sent: ${short(withoutBlanks(s.input))}`);
       log(`       got:  ${out}`);
     }
     printed = zap.steps.length;
@@ -299,6 +299,14 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
   }
   return result;
 };
+
+/** The step's mapped input as the app uses it: a mapping that came out empty is not sent to GHL, so it is not shown. */
+const withoutBlanks = (input: unknown): unknown =>
+  input && typeof input === 'object' && !Array.isArray(input)
+    ? Object.fromEntries(
+        Object.entries(input).filter(([, v]) => !(v === undefined || v === null || (typeof v === 'string' && v.trim() === ''))),
+      )
+    : input;
 
 const short = (value: unknown, max = 160): string => {
   const s = JSON.stringify(value) ?? String(value);

@@ -105,12 +105,11 @@ export const syncContactMapping = (s: RecipeSettings) => ({
 /**
  * Flow 2, step 2 — Find or Create Contact: the update half (runs when the contact exists). Tags are
  * left out on purpose: Update Contact would replace them all; the group tag is added in step 3.
- * Company name is not updatable through GHL's PUT (it answers 422), so it is only set on create.
- * The business stays: if a first run created the contact but failed before attaching it, the
+ * Company name is updated too (GHL's PUT accepts it, highlevel-api-docs#314). The business stays: if a first run created the contact but failed before attaching it, the
  * replay's update attaches it.
  */
 export const syncUpdateMapping = (s: RecipeSettings) => {
-  const { tags: _tags, companyName: _company, ...rest } = syncContactMapping(s) as Record<string, unknown>;
+  const { tags: _tags, ...rest } = syncContactMapping(s) as Record<string, unknown>;
   return rest;
 };
 

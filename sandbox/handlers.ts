@@ -73,46 +73,125 @@ function normalizeDob(v: unknown): string | null | undefined {
   return s;
 }
 
-export function contactOut(c: Contact, opts: { search?: boolean } = {}): Obj {
-  const fullName = [c.firstName, c.lastName].filter((x) => typeof x === 'string' && x).join(' ');
-  const name = c.name ?? (fullName || null);
+/**
+ * Which answer a contact is part of. Live GHL sends a different set of keys in each (recorded July
+ * 2026, fixtures/ghl-recordings/; test/recordings/sandbox-conformance.test.ts compares them):
+ * - `get` (GET /contacts/:id, the duplicate lookup): only the keys that have a value, plus
+ *   `createdBy`, `tags`, `customFields`, `additionalEmails`, `additionalPhones`;
+ * - `write` (PUT, upsert): the same plus `followers`;
+ * - `create` (POST /contacts/): no `additionalEmails`/`additionalPhones`/`followers`, but `deleted`,
+ *   `bounceEmail`, `unsubscribeEmail`, `lastUpdatedBy`, `lastSessionActivityAt`, `validEmail: null`, `validEmailDate: null`;
+ * - `search` (POST /contacts/search, and the list endpoints): every key, `null` when unset, the
+ *   street as `address` (not `address1`) and `dateOfBirth` as epoch milliseconds (highlevel-api-docs#314).
+ * No answer carries `name` (GHL splits it into firstName/lastName, see applyFields).
+ */
+export type ContactShape = 'get' | 'write' | 'create' | 'search';
+
+const SANDBOX_SOURCE_ID = 'sandbox-client-id-integration';
+
+function fullNameOf(c: Contact): string | null {
+  const full = [c.firstName, c.lastName].filter((x) => typeof x === 'string' && x).join(' ');
+  return full || null;
+}
+
+export function contactOut(c: Contact, opts: { search?: boolean; shape?: ContactShape; businessName?: string | null } = {}): Obj {
+  const shape: ContactShape = opts.shape ?? (opts.search ? 'search' : 'get');
+  const fullName = fullNameOf(c);
+  const stamp = { source: 'INTEGRATION', channel: 'OAUTH', sourceId: SANDBOX_SOURCE_ID, timestamp: c.dateAdded };
+  const nonEmpty = (o: Record<string, unknown> | undefined) => (o && Object.keys(o).length ? structuredClone(o) : undefined);
+  if (shape === 'search') {
+    return {
+      id: c.id,
+      phoneLabel: null,
+      country: c.country ?? null,
+      address: c.address1 ?? null,
+      source: c.source ?? null,
+      type: c.type,
+      locationId: c.locationId,
+      website: c.website ?? null,
+      dnd: c.dnd,
+      state: c.state ?? null,
+      businessName: opts.businessName ?? null,
+      customFields: c.customFields.map((f) => ({ id: f.id, value: f.value })),
+      tags: [...c.tags],
+      dateAdded: c.dateAdded,
+      additionalEmails: [...c.additionalEmails],
+      phone: c.phone ?? null,
+      companyName: c.companyName ?? null,
+      additionalPhones: [...c.additionalPhones],
+      dateUpdated: c.dateUpdated,
+      city: c.city ?? null,
+      dateOfBirth: c.dateOfBirth ? Date.parse(c.dateOfBirth) : null,
+      firstNameLowerCase: c.firstName ? c.firstName.toLowerCase() : null,
+      lastNameLowerCase: c.lastName ? c.lastName.toLowerCase() : null,
+      firstName: c.firstName ?? null,
+      lastName: c.lastName ?? null,
+      contactName: fullName ? fullName.toLowerCase() : null,
+      email: c.email ?? null,
+      assignedTo: c.assignedTo ?? null,
+      followers: [...c.followers],
+      validEmail: null,
+      dndSettings: structuredClone(c.dndSettings ?? {}),
+      postalCode: c.postalCode ?? null,
+      businessId: c.businessId ?? null,
+      timezone: c.timezone ?? null,
+      inboundDndSettings: structuredClone(c.inboundDndSettings ?? {}),
+      attributionSource: {},
+      lastAttributionSource: {},
+    };
+  }
   const o: Obj = {
     id: c.id,
+    dateAdded: c.dateAdded,
+    dateUpdated: c.dateUpdated,
+    ...(shape === 'create' ? { deleted: false } : {}),
+    tags: [...c.tags],
+    type: c.type,
+    customFields: c.customFields.map((f) => ({ id: f.id, value: f.value })),
     locationId: c.locationId,
-    name: name ?? undefined,
     firstName: c.firstName ?? undefined,
-    lastName: c.lastName ?? undefined,
     firstNameLowerCase: c.firstName ? c.firstName.toLowerCase() : undefined,
+    fullNameLowerCase: fullName ? fullName.toLowerCase() : undefined,
+    lastName: c.lastName ?? undefined,
     lastNameLowerCase: c.lastName ? c.lastName.toLowerCase() : undefined,
-    fullNameLowerCase: name ? name.toLowerCase() : undefined,
     email: c.email ?? undefined,
     emailLowerCase: c.email ? c.email.toLowerCase() : undefined,
+    ...(shape === 'create' ? { bounceEmail: false, unsubscribeEmail: false } : {}),
     phone: c.phone ?? undefined,
     companyName: c.companyName ?? undefined,
     address1: c.address1 ?? undefined,
     city: c.city ?? undefined,
     state: c.state ?? undefined,
-    postalCode: c.postalCode,
-    country: c.country,
+    postalCode: c.postalCode ?? undefined,
+    country: c.country ?? undefined,
     website: c.website ?? undefined,
     timezone: c.timezone ?? undefined,
-    dnd: c.dnd,
-    dndSettings: opts.search ? undefined : (c.dndSettings ?? {}),
-    inboundDndSettings: opts.search ? undefined : c.inboundDndSettings,
-    type: c.type,
+    // Sent only when set (the recorded answers of contacts without DND have no dnd keys).
+    dnd: c.dnd ? true : undefined,
+    dndSettings: nonEmpty(c.dndSettings),
+    inboundDndSettings: nonEmpty(c.inboundDndSettings),
     source: c.source ?? undefined,
     assignedTo: c.assignedTo ?? undefined,
-    tags: [...c.tags],
-    customFields: c.customFields.map((f) => ({ id: f.id, value: f.value })),
     businessId: c.businessId ?? undefined,
     dateOfBirth: c.dateOfBirth ?? undefined,
-    followers: [...c.followers],
-    additionalEmails: [...c.additionalEmails],
-    dateAdded: c.dateAdded,
-    dateUpdated: c.dateUpdated,
+    createdBy: stamp,
+    ...(shape === 'create'
+      ? {
+          lastUpdatedBy: { ...stamp, timestamp: c.dateUpdated },
+          lastSessionActivityAt: c.dateUpdated,
+          validEmail: null,
+          validEmailDate: null,
+        }
+      : { additionalEmails: [...c.additionalEmails], additionalPhones: [...c.additionalPhones] }),
+    ...(shape === 'write' ? { followers: [...c.followers] } : {}),
   };
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
+}
+
+/** A search result: the contact with its business's name (`businessName`). */
+function searchOut(ctx: HandlerCtx, c: Contact): Obj {
+  return contactOut(c, { shape: 'search', businessName: c.businessId ? (ctx.state.businesses.get(c.businessId)?.name ?? null) : null });
 }
 
 function getContact(ctx: HandlerCtx, id: string): Contact {
@@ -213,6 +292,12 @@ function applyFields(ctx: HandlerCtx, c: Contact, b: Obj, opts: { ignore?: strin
     if (k === 'phone' && typeof v === 'string') v = v.trim() ? normalizePhone(v) : null;
     rec[k] = v;
   }
+  // GHL keeps no `name`: a full name is split into first and last name (its answers carry only those).
+  if (typeof b['name'] === 'string' && b['name'].trim() && !('firstName' in b) && !('lastName' in b)) {
+    const [first, ...rest] = b['name'].trim().split(/\s+/);
+    c.firstName = first ?? null;
+    c.lastName = rest.length ? rest.join(' ') : (c.lastName ?? null);
+  }
   if ('dateOfBirth' in b) c.dateOfBirth = normalizeDob(b['dateOfBirth']);
   if ('tags' in b && Array.isArray(b['tags'])) {
     c.tags = dedupeTags(b['tags']);
@@ -262,6 +347,7 @@ function newContact(ctx: HandlerCtx): Contact {
     customFields: [],
     followers: [],
     additionalEmails: [],
+    additionalPhones: [],
     dateAdded: now,
     dateUpdated: now,
   };
@@ -270,6 +356,8 @@ function newContact(ctx: HandlerCtx): Contact {
 function createContactRecord(ctx: HandlerCtx, b: Obj, checkDuplicates: boolean): Contact {
   const c = newContact(ctx);
   applyFields(ctx, c, b); // 422 (custom fields) before the duplicate check
+  // GHL fills in a country when none is sent (recorded: "US" on a create without one); here the location's.
+  if (!c.country) c.country = ctx.state.locations.get(ctx.locationId)?.country ?? 'US';
   if (checkDuplicates) {
     const dup = findDuplicate(ctx, b['email'], b['phone']);
     if (dup) throw duplicateError(dup);
@@ -293,7 +381,7 @@ function updateContactRecord(ctx: HandlerCtx, c: Contact, b: Obj, opts: { ignore
 
 function createContact(ctx: HandlerCtx): HandlerResult {
   const c = createContactRecord(ctx, bodyObj(ctx), !allowsDuplicates(ctx));
-  return { status: 201, body: { contact: contactOut(c) } };
+  return { status: 201, body: { contact: contactOut(c, { shape: 'create' }) } };
 }
 
 function allowsDuplicates(ctx: HandlerCtx): boolean {
@@ -312,7 +400,7 @@ function updateContact(ctx: HandlerCtx): HandlerResult {
     if (dup) throw duplicateError(dup);
   }
   updateContactRecord(ctx, c, b);
-  return { status: 200, body: { succeded: true, contact: contactOut(c) } };
+  return { status: 200, body: { succeded: true, succeeded: true, contact: contactOut(c, { shape: 'write' }) } };
 }
 
 function deleteContact(ctx: HandlerCtx): HandlerResult {
@@ -323,7 +411,7 @@ function deleteContact(ctx: HandlerCtx): HandlerResult {
   for (const [id, t] of s.tasks) if (t.contactId === c.id) s.tasks.delete(id);
   for (const [id, n] of s.notes) if (n.contactId === c.id) s.notes.delete(id);
   for (const [id, a] of s.appointments) if (a.contactId === c.id) s.appointments.delete(id);
-  return { status: 200, body: { succeded: true } };
+  return { status: 200, body: { succeded: true, succeeded: true } };
 }
 
 function upsertContact(ctx: HandlerCtx): HandlerResult {
@@ -339,17 +427,18 @@ function upsertContact(ctx: HandlerCtx): HandlerResult {
       if (other) ignore.push('phone');
     }
     updateContactRecord(ctx, dup.contact, b, { ignore });
-    return { status: 200, body: { new: false, contact: contactOut(dup.contact) } };
+    return { status: 200, body: { new: false, succeded: true, succeeded: true, contact: contactOut(dup.contact, { shape: 'write' }) } };
   }
   const c = createContactRecord(ctx, b, false);
-  return { status: 200, body: { new: true, contact: contactOut(c) } };
+  return { status: 200, body: { new: true, succeded: true, succeeded: true, contact: contactOut(c, { shape: 'write' }) } };
 }
 
 function duplicateContact(ctx: HandlerCtx): HandlerResult {
   const email = q1(ctx, 'email');
   const number = q1(ctx, 'number');
   const dup = findDuplicate(ctx, email, number);
-  return { status: 200, body: { contact: dup ? contactOut(dup.contact) : null } };
+  // The recorded answer names the field that matched (`matchingField`).
+  return { status: 200, body: dup ? { contact: contactOut(dup.contact), matchingField: dup.field } : { contact: null } };
 }
 
 /** Deprecated GET /contacts/ (§2.14): cursor pagination by dateAdded asc, id asc. */
@@ -381,7 +470,7 @@ function getContacts(ctx: HandlerCtx): HandlerResult {
   return {
     status: 200,
     body: {
-      contacts: page.map((c) => contactOut(c, { search: true })),
+      contacts: page.map((c) => searchOut(ctx, c)),
       count: total,
       meta: {
         total,
@@ -410,7 +499,7 @@ function getContactsByBusiness(ctx: HandlerCtx): HandlerResult {
     .sort((a, b) => (contactDisplayName(a).toLowerCase() < contactDisplayName(b).toLowerCase() ? -1 : 1));
   return {
     status: 200,
-    body: { contacts: list.slice(skip, skip + limit).map((c) => contactOut(c, { search: true })), count: list.length },
+    body: { contacts: list.slice(skip, skip + limit).map((c) => searchOut(ctx, c)), count: list.length },
   };
 }
 
@@ -429,7 +518,9 @@ function addTags(ctx: HandlerCtx): HandlerResult {
   ctx.state.ensureTags(ctx.locationId, c.tags);
   c.dateUpdated = ctx.state.nowIso();
   ctx.state.touchSearchIndex(c.id, before);
-  return { status: 201, body: { tags: [...c.tags] } };
+  // GHL also says which tags the call added (recorded: `[]` for a tag the contact had).
+  const tagsAdded = c.tags.filter((t) => !before.tags.some((b) => b.toLowerCase() === t.toLowerCase()));
+  return { status: 201, body: { tags: [...c.tags], tagsAdded } };
 }
 
 /** POST /contacts/bulk/business — spec `add-remove-contact-from-business`; `businessId: null` removes. */
@@ -459,12 +550,18 @@ function removeTags(ctx: HandlerCtx): HandlerResult {
   c.tags = c.tags.filter((t) => !tags.includes(t.toLowerCase()));
   c.dateUpdated = ctx.state.nowIso();
   ctx.state.touchSearchIndex(c.id, before);
-  return { status: 200, body: { tags: [...c.tags] } };
+  // GHL also says which tags the call removed (recorded: `[]` for a tag the contact did not have).
+  const tagsRemoved = before.tags.filter((t) => !c.tags.includes(t));
+  return { status: 200, body: { tags: [...c.tags], tagsRemoved } };
 }
 
 // ---------------------------------------------------------------- tasks
 
-export function taskOut(t: Task): Obj {
+/**
+ * A task as the contact task endpoints answer it: no dates besides `dueDate` (recorded; the spec's
+ * TaskSchema has none either). The location task search keeps its dates (see taskSearch).
+ */
+export function taskOut(t: Task, opts: { withDates?: boolean } = {}): Obj {
   return {
     id: t.id,
     title: t.title,
@@ -473,8 +570,7 @@ export function taskOut(t: Task): Obj {
     completed: t.completed,
     contactId: t.contactId,
     assignedTo: t.assignedTo,
-    dateAdded: t.dateAdded,
-    dateUpdated: t.dateUpdated,
+    ...(opts.withDates ? { dateAdded: t.dateAdded, dateUpdated: t.dateUpdated } : {}),
   };
 }
 
@@ -496,7 +592,7 @@ function listTasks(ctx: HandlerCtx): HandlerResult {
   const tasks = [...ctx.state.tasks.values()]
     .filter((t) => t.contactId === c.id)
     .sort((a, b) => (a.dateAdded < b.dateAdded ? -1 : a.dateAdded > b.dateAdded ? 1 : 0));
-  return { status: 200, body: { tasks: tasks.map(taskOut) } };
+  return { status: 200, body: { tasks: tasks.map((t) => taskOut(t)) } };
 }
 
 function createTask(ctx: HandlerCtx): HandlerResult {
@@ -549,7 +645,7 @@ function deleteTask(ctx: HandlerCtx): HandlerResult {
   const c = getContact(ctx, ctx.params['contactId'] ?? '');
   const t = getTask(ctx, c);
   ctx.state.tasks.delete(t.id);
-  return { status: 200, body: { succeded: true } };
+  return { status: 200, body: { succeded: true, succeeded: true } };
 }
 
 /**
@@ -577,21 +673,24 @@ function taskSearch(ctx: HandlerCtx): HandlerResult {
       return true;
     })
     .sort((a, b2) => (a.dateAdded < b2.dateAdded ? 1 : a.dateAdded > b2.dateAdded ? -1 : a.id < b2.id ? 1 : a.id > b2.id ? -1 : 0));
-  return { status: 200, body: { tasks: list.slice(skip, skip + limit).map(taskOut) } };
+  return { status: 200, body: { tasks: list.slice(skip, skip + limit).map((t) => taskOut(t, { withDates: true })) } };
 }
 
 // ---------------------------------------------------------------- notes
 
+/** As recorded: `bodyText`, `userId: null` without an author, `pinned`, `relations`. */
 function noteOut(n: Note): Obj {
   return {
     id: n.id,
     body: n.body,
-    userId: n.userId,
+    bodyText: n.body.replace(/<[^>]*>/g, ''),
+    userId: n.userId ?? null,
     dateAdded: n.dateAdded,
     contactId: n.contactId,
     title: n.title,
     color: n.color,
-    pinned: n.pinned,
+    pinned: n.pinned ?? false,
+    relations: [],
   };
 }
 
@@ -648,7 +747,7 @@ function deleteNote(ctx: HandlerCtx): HandlerResult {
   const c = getContact(ctx, ctx.params['contactId'] ?? '');
   const n = getNote(ctx, c);
   ctx.state.notes.delete(n.id);
-  return { status: 200, body: { succeded: true } };
+  return { status: 200, body: { succeded: true, succeeded: true } };
 }
 
 // ---------------------------------------------------------------- appointments
@@ -718,11 +817,91 @@ function getAppointment(ctx: HandlerCtx): HandlerResult {
 
 // ---------------------------------------------------------------- locations, users, businesses
 
+const PERMISSION_KEYS = [
+  'dashboardStatsEnabled',
+  'funnelsEnabled',
+  'phoneCallEnabled',
+  'formsEnabled',
+  'quizzesEnabled',
+  'textToPayEnabled',
+  'gmbMessagingEnabled',
+  'htmlBuilderEnabled',
+  'contactsEnabled',
+  'tagsEnabled',
+  'botServiceEnabled',
+  'websitesEnabled',
+  'appointmentsEnabled',
+  'proposalsEnabled',
+  'qrCodesEnabled',
+  'webChatEnabled',
+  'facebookMessengerEnabled',
+  'launchpadEnabled',
+  'affiliateManagerEnabled',
+  'gmbCallTrackingEnabled',
+  'marketingEnabled',
+  'emailBuilderEnabled',
+  'attributionsReportingEnabled',
+  'triggerLinksEnabled',
+  'membershipEnabled',
+  'settingsEnabled',
+  'surveysEnabled',
+  'opportunitiesEnabled',
+  'reviewsEnabled',
+  'smsEmailTemplatesEnabled',
+  'facebookAdsReportingEnabled',
+  'adManagerEnabled',
+  'bloggingEnabled',
+  'workflowsEnabled',
+  'campaignsEnabled',
+  'conversationsEnabled',
+  'adwordsReportingEnabled',
+  'bulkRequestsEnabled',
+  'agentReportingEnabled',
+  'triggersEnabled',
+];
+
+const SOCIAL_KEYS = [
+  'facebookUrl',
+  'googlePlus',
+  'linkedIn',
+  'foursquare',
+  'twitter',
+  'yelp',
+  'instagram',
+  'youtube',
+  'pinterest',
+  'blogRss',
+  'googlePlacesId',
+];
+
 function getLocation(ctx: HandlerCtx): HandlerResult {
   const id = ctx.params['locationId'] ?? '';
   const loc = ctx.state.locations.get(id);
   if (!loc) throw badRequest(`Location with id ${id} not found`);
-  return { status: 200, body: { location: structuredClone(loc) } };
+  const l = structuredClone(loc);
+  // Keys every recorded location answer has (fixtures/ghl-recordings/get-location.json), with neutral values.
+  const location = {
+    brandId: `brand-${l.companyId}`,
+    logoUrl: '',
+    automaticMobileAppInvite: false,
+    dateAdded: '2026-01-05T14:00:00.000Z',
+    domain: '',
+    currency: '',
+    isAgencySubAccount: false,
+    defaultEmailService: '',
+    permissions: Object.fromEntries(PERMISSION_KEYS.map((k) => [k, true])),
+    snapshotId: '',
+    ...l,
+    business: { email: l.email, ...l.business },
+    social: { ...Object.fromEntries(SOCIAL_KEYS.map((k) => [k, ''])), ...l.social },
+    settings: {
+      contactUniqueIdentifiers: ['email', 'phone'],
+      crmSettings: { deSyncOwners: true, syncFollowers: { contact: true, opportunity: true } },
+      saasSettings: { saasMode: 'not_activated', twilioRebilling: { markup: 10, enabled: false } },
+      ...l.settings,
+    },
+  };
+  return { status: 200, body: { location } };
 }
 
 function locationTags(ctx: HandlerCtx): HandlerResult {
@@ -733,7 +912,15 @@ function locationTags(ctx: HandlerCtx): HandlerResult {
 function locationCustomFields(ctx: HandlerCtx): HandlerResult {
   const model = q1(ctx, 'model') ?? 'all';
   const fields = ctx.state.customFieldsOf(ctx.params['locationId'] ?? '').filter((f) => model === 'all' || f.model === model);
-  return { status: 200, body: { customFields: fields.map((f) => structuredClone(f)) } };
+  // As recorded: every field also carries documentType, parentId (its folder), standard and dateAdded.
+  const out = fields.map((f) => ({
+    documentType: 'field',
+    parentId: `folder-${f.locationId}`,
+    standard: false,
+    dateAdded: '2026-01-05T14:00:00.000Z',
+    ...structuredClone(f),
+  }));
+  return { status: 200, body: { customFields: out } };
 }
 
 function usersOut(ctx: HandlerCtx, locationId: string | undefined): Obj[] {
@@ -1033,7 +1220,7 @@ function searchContacts(ctx: HandlerCtx): HandlerResult {
   }
   return {
     status: 200,
-    body: { contacts: pageRows.map((r) => ({ ...contactOut(r.c, { search: true }), searchAfter: r.key })), total },
+    body: { contacts: pageRows.map((r) => ({ ...searchOut(ctx, r.c), searchAfter: r.key })), total },
   };
 }
 

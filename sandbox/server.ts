@@ -69,7 +69,8 @@ export interface Sandbox {
   state: SandboxState;
   requests: RequestLogEntry[];
   faults: Faults;
-  issueTokens(opts?: { userType?: 'Location' | 'Company' }): TokenResponse;
+  /** `withoutScopes`: scopes the token lacks, to test GHL's 401 "The token is not authorized for this scope." */
+  issueTokens(opts?: { userType?: 'Location' | 'Company'; withoutScopes?: string[] }): TokenResponse;
   seedBulk(opts: { contacts: number; tasksPerContact?: number }): void;
   setLatency(ms: number): void;
   reset(): void;
@@ -124,6 +125,8 @@ class RateLimiter {
         'X-RateLimit-Interval-Milliseconds': String(this.cfg.windowMs),
         'X-RateLimit-Max': String(this.cfg.max),
         'X-RateLimit-Remaining': String(Math.max(0, this.cfg.max - b.count)),
+        // Not in GHL's header list but sent live: milliseconds until the daily quota resets (recorded).
+        'X-RateLimit-Daily-Reset': String(Math.max(0, b.dayStart + 24 * 3600 * 1000 - now)),
       },
     };
   }
@@ -187,7 +190,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     [...state.users.values()].find((u) => u.roles.role === 'admin' && u.roles.locationIds.includes(state.locationId))?.id ??
     'sbxInstallerUser0001';
 
-  function issueTokens(o: { userType?: 'Location' | 'Company' } = {}): TokenResponse {
+  function issueTokens(o: { userType?: 'Location' | 'Company'; withoutScopes?: string[] } = {}): TokenResponse {
     const userType = o.userType ?? 'Location';
     return issueTokenPair(
       state,
@@ -197,7 +200,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         locationId: userType === 'Location' ? state.locationId : undefined,
         companyId: state.companyId,
         userId: installerId(),
-        scopes: [...ALL_SCOPES],
+        scopes: ALL_SCOPES.filter((scope) => !(o.withoutScopes ?? []).includes(scope)),
       },
       ttl,
     );
@@ -252,7 +255,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return jsonOut(200, { ok: true, faults: faults.queue.map((f) => ({ ...f, match: f.match?.source })) });
     }
     if (method === 'POST' && path === '/_sandbox/tokens') {
-      return jsonOut(200, issueTokens({ userType: b['userType'] === 'Company' ? 'Company' : 'Location' }));
+      return jsonOut(
+        200,
+        issueTokens({
+          userType: b['userType'] === 'Company' ? 'Company' : 'Location',
+          withoutScopes: Array.isArray(b['withoutScopes']) ? b['withoutScopes'].map(String) : undefined,
+        }),
+      );
     }
     if (method === 'POST' && path === '/_sandbox/latency') {
       latencyMs = typeof b['ms'] === 'number' ? b['ms'] : 0;

@@ -85,6 +85,7 @@ function inlineExternalRefs(node: Json, common: JsonObject): Json {
 
 /**
  * Documented deviations from the spec so that requests the real API accepts are not rejected:
+ * - `companyName` is accepted by `PUT /contacts/:id` (highlevel-api-docs#314), not in UpdateContactDto;
  * - `dateOfBirth` is declared `type: object` but the real API takes strings ("1990-09-25").
  * - custom field `field_value` is declared `type: object` for NUMERICAL/MONETORY/FILE, but numbers are sent;
  *   custom field items may use `key` instead of `id`, and `value`/`fieldValue` instead of `field_value`
@@ -100,6 +101,12 @@ function patchSpec(name: string, doc: JsonObject): void {
   }
   const schemas = isObj(doc['components']) && isObj(doc['components']['schemas']) ? doc['components']['schemas'] : {};
   if (name === 'contacts') {
+    // The live PUT accepts companyName, which the spec's UpdateContactDto leaves out (highlevel-api-docs#314:
+    // only gender, locationId, id and the *LowerCase fields are refused).
+    const update = schemas['UpdateContactDto'];
+    if (isObj(update) && isObj(update['properties']) && !update['properties']['companyName']) {
+      update['properties']['companyName'] = { type: 'string' };
+    }
     for (const dto of ['CreateContactDto', 'UpdateContactDto', 'UpsertContactDto']) {
       const s = schemas[dto];
       if (isObj(s) && isObj(s['properties']) && isObj(s['properties']['dateOfBirth'])) {

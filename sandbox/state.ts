@@ -64,6 +64,7 @@ export interface Contact {
   businessId?: string | null;
   followers: string[];
   additionalEmails: unknown[];
+  additionalPhones: unknown[];
   dateAdded: string;
   dateUpdated: string;
 }
@@ -660,6 +661,7 @@ export class SandboxState {
         businessId: s.businessId,
         followers: [],
         additionalEmails: [],
+        additionalPhones: [],
         dateAdded: s.dateAdded,
         dateUpdated: s.dateUpdated,
       });
@@ -896,6 +898,7 @@ export class SandboxState {
         assignedTo: users.length ? pick(users) : undefined,
         followers: [],
         additionalEmails: [],
+        additionalPhones: [],
         dateAdded: new Date(added).toISOString(),
         dateUpdated: new Date(updated).toISOString(),
       });

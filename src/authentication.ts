@@ -43,7 +43,13 @@ export interface GhlAuthData {
   locationTimezone?: string;
 }
 
-const postToken = async (z: ZObject, form: Record<string, string>, purpose: 'connect' | 'refresh'): Promise<GhlAuthData> => {
+const postToken = async (
+  z: ZObject,
+  form: Record<string, string>,
+  purpose: 'connect' | 'refresh',
+  /** On a refresh: the connection as saved. GHL's SDK and app template read only the two tokens from a refresh answer. */
+  saved: Partial<GhlAuthData> = {},
+): Promise<GhlAuthData> => {
   const clientId = process.env.CLIENT_ID;
   const clientSecret = process.env.CLIENT_SECRET;
   if (!clientId || !clientSecret) throw missingCredentials(z);
@@ -88,7 +94,10 @@ const postToken = async (z: ZObject, form: Record<string, string>, purpose: 'con
   if (!token || typeof token.access_token !== 'string' || typeof token.refresh_token !== 'string') {
     throw new z.errors.Error('GHL answered the token request without tokens; please try connecting again.', 'oauth_token_error', 502);
   }
-  if (token.userType === 'Company' || !token.locationId) {
+  // A refresh answer may leave out the location and user details: the connection keeps its own.
+  const locationId = token.locationId ?? saved.locationId;
+  const userType = token.userType ?? saved.userType;
+  if (userType === 'Company' || !locationId) {
     throw new z.errors.Error(
       'This connection was made for an agency (Company) account, but contacts live in sub-accounts. Reconnect and choose a sub-account (location) on the GHL page.',
       'company_token_refused',
@@ -99,11 +108,11 @@ const postToken = async (z: ZObject, form: Record<string, string>, purpose: 'con
     access_token: token.access_token,
     refresh_token: token.refresh_token,
     expires_in: token.expires_in,
-    locationId: token.locationId,
-    companyId: token.companyId ?? '',
-    userId: token.userId ?? '',
-    userType: token.userType ?? 'Location',
-    scope: token.scope ?? '',
+    locationId,
+    companyId: token.companyId ?? saved.companyId ?? '',
+    userId: token.userId ?? saved.userId ?? '',
+    userType: userType ?? 'Location',
+    scope: token.scope ?? saved.scope ?? '',
   };
 };
 
@@ -146,6 +155,7 @@ export const refreshAccessToken = async (z: ZObject, bundle: Bundle): Promise<Gh
     z,
     { grant_type: 'refresh_token', refresh_token: bundle.authData.refresh_token ?? '', user_type: 'Location' },
     'refresh',
+    bundle.authData as Partial<GhlAuthData>,
   );
   // Kept as it was saved at connection time (a refresh does not change the sub-account).
   return { ...token, locationTimezone: bundle.authData.locationTimezone ?? '' };
@@ -185,6 +195,8 @@ export default {
     getAccessToken,
     refreshAccessToken,
     scope: OAUTH_SCOPES.join(' '),
-    autoRefresh: true,
+    // The afterResponse middleware asks for the refresh itself (RefreshAuthError on a 401), so that
+    // GHL's 401 for a missing scope, which no refresh fixes, is reported instead (src/http/middleware.ts).
+    autoRefresh: false,
   },
 } satisfies Authentication;

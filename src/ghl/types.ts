@@ -36,14 +36,26 @@ export type UpdateNoteBody = C['UpdateNoteDTO'];
 export type Appointment = C['GetEventSchema'];
 
 /**
- * Correction: the spec's custom-field input is an anyOf of item types keyed `field_value`.
- * Responses always use `{ id, value }` (spec CustomFieldSchema). Community reports that PUT
- * also accepts `fieldValue` (n8n-io/n8n#35392, PR #35988); we send the spec's `field_value`,
- * which the sandbox accepts on create and update, and read `value`.
+ * Correction (decision of issue 10): custom field values are sent as `{ id, fieldValue }`, not
+ * the v2 spec's `field_value`. Evidence, strongest first:
+ * - GHL's own newest spec of the same endpoints (openapi v3 contacts-v3.json, 2026-06-19) lists
+ *   both keys on every custom-field input, `fieldValue` "(preferred)" and `field_value`
+ *   "Deprecated. Use `fieldValue` instead." That spec describes the live v2 backend's DTOs more
+ *   closely than the v2 file: its `{ succeeded, succeded }` answers are what live v2 sends
+ *   (fixtures/ghl-recordings/delete-contact.json, update-contact.json), the v2 file has only `succeded`.
+ * - n8n-io/n8n#35392 (2026-08): a live v2 `PUT /contacts/:id` with `[{ id, fieldValue }]` works;
+ *   the fix PR n8n-io/n8n#35988 sends `{ id, fieldValue }` on create and update.
+ * - GoHighLevel/highlevel-api-docs#320 mirrors the v3 contract into the v2 file (open).
+ * - For `field_value` only the v2 spec and GHL's SDK generated from it (GoHighLevel/highlevel-api-sdk,
+ *   lib/code/contacts/models/contacts.ts); the failing n8n requests also nested the id in a `fieldId`
+ *   object, so they do not show that `field_value` is refused.
+ * - The recordings write no custom field, so they cannot decide; `value` (mastanley13/GoHighLevel-MCP#14)
+ *   is one report without a source. Responses always use `{ id, value }` (spec CustomFieldSchema).
+ * The sandbox accepts `fieldValue`, `field_value` and `value` (sandbox/handlers.ts).
  */
 export interface CustomFieldValueInput {
   id: string;
-  field_value: string | number | string[];
+  fieldValue: string | number | string[];
 }
 export type CustomFieldValue = C['CustomFieldSchema'];
 

@@ -53,10 +53,20 @@ const header = (response: HttpResponse, name: string): string | undefined => {
 
 /**
  * GHL's daily quota (200,000 requests per sub-account) is used up (`X-RateLimit-Daily-Remaining: 0`):
- * retrying after the 10 s burst window would only fail again. GHL does not say when the day resets,
- * so Zapier is asked to wait an hour.
+ * retrying after the 10 s burst window would only fail again. GHL's live answers carry
+ * `X-RateLimit-Daily-Reset`, the milliseconds until the quota resets (not in GHL's header list;
+ * recorded July 2026, fixtures/ghl-recordings/rate-limit-headers.json: 83,653,000 at 10:19:43 and
+ * 72,750,000 at 13:21:26 both point at 09:33:56 the next day); Zapier waits that long. Without it,
+ * an hour.
  */
 export const DAILY_LIMIT_DELAY_SECONDS = 3600;
+const dailyResetSeconds = (response: HttpResponse): number | undefined => {
+  const value = header(response, 'x-ratelimit-daily-reset')?.trim();
+  if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) return undefined;
+  const ms = Number(value);
+  // More than a day cannot be "until the daily reset": not the format we know, so not trusted.
+  return ms > 0 && ms <= 86_400_000 ? Math.ceil(ms / 1000) : undefined;
+};
 const dailyLimitReached = (response: HttpResponse): boolean => header(response, 'x-ratelimit-daily-remaining')?.trim() === '0';
 
 /** `Retry-After` is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); a date in the past means "now" (1 s). */
@@ -73,12 +83,12 @@ const retryAfterSeconds = (value: string | undefined): number | undefined => {
 
 /**
  * Seconds to wait before retrying a 429: `Retry-After` (seconds or an HTTP date) if GHL or a proxy sent it,
- * else GHL's burst window from `X-RateLimit-Interval-Milliseconds`, else 10 s.
+ * else, when the daily quota is used up, the time until its reset (else an hour), else GHL's burst window from `X-RateLimit-Interval-Milliseconds`, else 10 s.
  */
 export const throttleDelaySeconds = (response: HttpResponse): number => {
   const retryAfter = retryAfterSeconds(header(response, 'retry-after'));
   if (retryAfter !== undefined) return retryAfter;
-  if (dailyLimitReached(response)) return DAILY_LIMIT_DELAY_SECONDS;
+  if (dailyLimitReached(response)) return dailyResetSeconds(response) ?? DAILY_LIMIT_DELAY_SECONDS;
   const intervalMs = Number(header(response, 'x-ratelimit-interval-milliseconds'));
   if (Number.isFinite(intervalMs) && intervalMs > 0) return Math.ceil(intervalMs / 1000);
   return DEFAULT_THROTTLE_DELAY_SECONDS;
@@ -118,9 +128,71 @@ const duplicateNote = (response: HttpResponse): string => {
 };
 
 /**
+ * The OAuth scope GHL checks for a request (each operation's `security` in openapi/apps/*.json;
+ * test/http/errors.scopes.test.ts checks this table against every spec operation it covers).
+ */
+const SCOPE_RULES: Array<[RegExp, string, string?]> = [
+  // [path, scope for reads, scope for writes (when different)]
+  [/^\/contacts\/search(\/duplicate)?$/, 'contacts.readonly'],
+  [/^\/contacts(\/|$)/, 'contacts.readonly', 'contacts.write'],
+  [/^\/locations\/[^/]+\/customFields(\/|$)/, 'locations/customFields.readonly', 'locations/customFields.write'],
+  [/^\/custom-fields(\/|$)/, 'locations/customFields.readonly', 'locations/customFields.write'],
+  [/^\/locations\/[^/]+\/customValues$/, 'locations/customValues.readonly', 'locations/customValues.write'],
+  [/^\/locations\/[^/]+\/tags$/, 'locations/tags.readonly', 'locations/tags.write'],
+  [/^\/locations\/[^/]+\/tasks\/search$/, 'locations/tasks.readonly'],
+  [/^\/locations\/(search|[^/]+(\/timezones)?)$/, 'locations.readonly', 'locations.write'],
+  [/^\/users\/search(\/|$)/, 'users.readonly'],
+  [/^\/users(\/|$)/, 'users.readonly', 'users.write'],
+  [/^\/businesses(\/|$)/, 'businesses.readonly', 'businesses.write'],
+  [/^\/calendars\/(events|blocked-slots|appointments)(\/|$)/, 'calendars/events.readonly', 'calendars/events.write'],
+];
+
+export const scopeFor = (method: string, pathname: string): string | undefined => {
+  const p = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
+  for (const [pattern, read, write] of SCOPE_RULES) {
+    if (!pattern.test(p)) continue;
+    return method.toUpperCase() === 'GET' || !write ? read : write;
+  }
+  return undefined;
+};
+
+/** GHL's 401 for a token that lacks the operation's scope (the sandbox sends the same). */
+export const isMissingScope = (response: Pick<HttpResponse, 'status' | 'data'>): boolean =>
+  response.status === 401 && /not authorized for this scope/i.test(ghlMessage(response.data) ?? '');
+
+/**
+ * A token without the scope: refreshing cannot help (a refreshed token has the scopes of the
+ * install), so this is not a RefreshAuthError — core's autoRefresh would refresh and retry, and
+ * the retried request would fail the same way. Nor an ExpiredAuthError: reconnecting helps only
+ * after the marketplace app asks for the scope. The message says which scope and in what order.
+ */
+export const missingScopeError = (z: ZObject, response: HttpResponse): Error => {
+  let pathname = '';
+  try {
+    pathname = new URL(response.request?.url ?? '').pathname;
+  } catch {
+    pathname = '';
+  }
+  const scope = scopeFor(response.request?.method ?? 'GET', pathname);
+  const needs = scope
+    ? `This step needs the scope ${scope}, which this connection was not granted. Enable ${scope} in your GHL Marketplace app`
+    : "This step needs a scope this connection was not granted. Compare your GHL Marketplace app's scopes with the ones listed in this integration's README";
+  return new z.errors.Error(
+    withTrace(
+      `GHL refused ${describeRequest(response)}: ${sentence(ghlSays(response)).replace(/^./, (c) => c.toLowerCase())} ${needs} (My Apps → your app → Auth → Scopes), then reconnect your GHL account in Zapier so that the new token includes it.`,
+      response,
+    ),
+    'ghl_missing_scope',
+    401,
+  );
+};
+
+const ghlSays = (response: HttpResponse): string => ghlMessage(response.data) ?? 'unauthorized';
+
+/**
  * The Zapier error for a GHL answer, or undefined when the answer is a success.
- * 401 is absent on purpose: with `autoRefresh` core turns it into RefreshAuthError before any
- * app middleware runs, which is what we want (refresh, then retry once).
+ * A 401 normally never gets here: the afterResponse middleware (src/http/middleware.ts) turns it
+ * into RefreshAuthError (refresh, then retry once), or, for a missing scope, {@link missingScopeError}.
  */
 export const ghlErrorFor = (z: ZObject, response: HttpResponse): Error | undefined => {
   const { status } = response;
@@ -148,6 +220,7 @@ export const ghlErrorFor = (z: ZObject, response: HttpResponse): Error | undefin
     );
   }
   if (status === 401) {
+    if (isMissingScope(response)) return missingScopeError(z, response);
     return new z.errors.ExpiredAuthError(
       withTrace(`GHL refused the connection's token: ${ghlSays ?? 'unauthorized'}. Please reconnect your GHL account.`, response),
     );

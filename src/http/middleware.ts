@@ -7,7 +7,7 @@ import type {
   ZObject,
 } from 'zapier-platform-core';
 import { GHL_API_VERSION, GHL_CALENDARS_API_VERSION, apiBaseUrl } from '../config.js';
-import { ghlErrorFor } from './errors.js';
+import { ghlErrorFor, isMissingScope, missingScopeError } from './errors.js';
 
 const hostOf = (url: string | undefined): string | undefined => {
   try {
@@ -57,6 +57,13 @@ export const addGhlHeaders = (request: HttpRequestOptions, _z: ZObject, bundle: 
  * throttling is never left to the caller.
  */
 export const mapGhlErrors = (response: HttpResponse, z: ZObject): HttpResponse => {
+  // What core's autoRefresh did (a 401 → refresh and retry), except for GHL's 401 for a missing scope,
+  // which a refresh cannot fix (autoRefresh is off so that this body can be read), and for the token
+  // endpoint itself, whose answers src/authentication.ts reads (a refresh there would loop).
+  if (response.status === 401 && !isTokenEndpoint(response.request?.url)) {
+    if (isGhlApiRequest(response.request?.url) && isMissingScope(response)) throw missingScopeError(z, response);
+    throw new z.errors.RefreshAuthError();
+  }
   if (!isGhlApiRequest(response.request?.url)) return response;
   if (response.status === 429 || !response.skipThrowForStatus) {
     const error = ghlErrorFor(z, response);

@@ -26,7 +26,12 @@ export interface OutputField {
   type?: 'string' | 'number' | 'boolean' | 'datetime' | 'integer';
   list?: boolean;
   primary?: boolean;
+  /** Shown first in the Zap editor's field picker. */
+  important?: boolean;
 }
+
+/** Output fields built from the account (e.g. one per GHL custom field), when the Zap editor loads the step. */
+export type DynamicOutputFields = (z: ZObject, bundle: Bundle) => Promise<OutputField[]>;
 
 /** A Zapier input field (kept loose: the schema is checked by `zapier-platform validate` and test/definition.test.ts). */
 export type InputField = Record<string, unknown> & { key: string };
@@ -45,7 +50,7 @@ interface Declaration<I, O> {
    */
   endpoints: string[];
   inputFields: Array<InputField | DynamicInputFields>;
-  outputFields?: OutputField[];
+  outputFields?: Array<OutputField | DynamicOutputFields>;
   sample?: Sample;
   /** Pre-send hook: raw inputData → validated input. Throws InvalidInputError; never sends anything. */
   parse: (read: InputReader, ctx: { bundle: Bundle }) => I;

@@ -25,7 +25,14 @@ import contactSample from '../samples/contact.json' with { type: 'json' };
 import taskSample from '../samples/task.json' with { type: 'json' };
 import noteSample from '../samples/note.json' with { type: 'json' };
 import { isNotFoundResponse, newestFirst } from './contactRecords.js';
-import { customFieldIdField, customFieldInputs, customFieldsBody } from './customFields.js';
+import {
+  customFieldIdField,
+  customFieldInputs,
+  customFieldInputsForCreate,
+  customFieldOutputFields,
+  customFieldsBody,
+  withCustomFieldsByName,
+} from './customFields.js';
 import { businessIdField, contactIdField, tagsField, userIdField } from './fields.js';
 import { contactOutputFields, isoDate, mostRecentTask, nextOpenTask, toAppointment, toContact, toNote, toTask } from './shapes.js';
 
@@ -164,7 +171,16 @@ const withLazyProfile = <T extends { contactId: string }>(z: ZObject, item: T) =
   profile: z.dehydrate(hydrateContactProfile, { contactId: item.contactId }),
 });
 
+type ContactOut = { customFields?: Array<{ id?: string; value?: unknown }> };
+
 const triggerOutputFields: OutputField[] = [...contactOutputFields, ...profileOutputFields('profile__', 'Full Profile: ')];
+
+/** A contact output with its custom field values by name (lazily, see withCustomFieldsByName). */
+const byName = <T extends { customFields?: Array<{ id?: string; value?: unknown }> }>(
+  ctx: { z: ZObject; api: GhlClient; locationId: string },
+  out: T,
+  opts: { lazy?: boolean } = {},
+) => withCustomFieldsByName(ctx.z, ctx.api, ctx.locationId, out, opts);
 
 export const newContact = pollingTrigger({
   key: 'new_contact',
@@ -173,7 +189,7 @@ export const newContact = pollingTrigger({
   label: 'New Contact',
   description: 'Triggers when a new contact is added to the sub-account.',
   inputFields: [],
-  outputFields: triggerOutputFields,
+  outputFields: [...triggerOutputFields, customFieldOutputFields],
   sample: { ...contactSample, profile: profileSample },
   parse: () => ({}),
   perform: async ({ z, api, locationId }) => {
@@ -182,7 +198,8 @@ export const newContact = pollingTrigger({
       pageLimit: POLL_PAGE_SIZE,
       sort: [{ field: 'dateAdded', direction: 'desc' }],
     });
-    return (res.data.contacts ?? []).filter((c) => c.id).map((c) => withLazyProfile(z, toContact(c)));
+    const contacts = (res.data.contacts ?? []).filter((c) => c.id);
+    return Promise.all(contacts.map((c) => byName({ z, api, locationId }, withLazyProfile(z, toContact(c)))));
   },
 });
 
@@ -195,7 +212,8 @@ export const newOrUpdatedContact = pollingTrigger({
   inputFields: [],
   outputFields: [
     { key: 'id', label: 'Change ID (Contact ID and Update Time)' },
-    ...triggerOutputFields.filter((f) => f.key !== 'id').map((f) => (f.key === 'contactId' ? { ...f, label: 'Contact ID' } : f)),
+    ...triggerOutputFields.filter((f) => f.key !== 'id'),
+    customFieldOutputFields,
   ],
   sample: { ...contactSample, id: `${contactSample.id}:${contactSample.dateUpdated}`, profile: profileSample },
   parse: () => ({}),
@@ -205,13 +223,16 @@ export const newOrUpdatedContact = pollingTrigger({
       pageLimit: POLL_PAGE_SIZE,
       sort: [{ field: 'dateUpdated', direction: 'desc' }],
     });
-    return (res.data.contacts ?? [])
-      .filter((c) => c.id)
-      .map((c) => {
-        const contact = toContact(c);
-        // One Zap run per change: Zapier dedupes on `id`, so the update time is part of it.
-        return withLazyProfile(z, { ...contact, id: `${contact.contactId}:${contact.dateUpdated ?? contact.dateAdded ?? ''}` });
-      });
+    return Promise.all(
+      (res.data.contacts ?? [])
+        .filter((c) => c.id)
+        .map((c) => {
+          const contact = toContact(c);
+          // One Zap run per change: Zapier dedupes on `id`, so the update time is part of it.
+          const item = withLazyProfile(z, { ...contact, id: `${contact.contactId}:${contact.dateUpdated ?? contact.dateAdded ?? ''}` });
+          return byName({ z, api, locationId }, item);
+        }),
+    );
   },
 });
 
@@ -257,12 +278,12 @@ export const findContactById = search({
   label: 'Find Contact by ID',
   description: 'Finds a contact by its ID and returns its full profile with tasks, notes, appointments and the most recent task.',
   inputFields: [contactIdField({ helpText: 'The contact to look up. Map the **Contact ID** from an earlier step, or pick one.' })],
-  outputFields: [...contactOutputFields, ...profileOutputFields('', '')],
+  outputFields: [...contactOutputFields, ...profileOutputFields('', ''), customFieldOutputFields],
   sample: profileSample,
   parse: (read) => ({ contactId: read.requiredId('contactId') }),
-  perform: async ({ api, input, bundle }) => {
+  perform: async ({ z, api, input, bundle, locationId }) => {
     try {
-      return [await fetchContactProfile(api, input.contactId, bundle.authData?.locationTimezone)];
+      return [await byName({ z, api, locationId }, await fetchContactProfile(api, input.contactId, bundle.authData?.locationTimezone))];
     } catch (error) {
       // GHL answers 400 "Contact with id … not found" for a missing contact; a search finds nothing instead.
       if (isContactNotFound(error)) return [];
@@ -281,17 +302,10 @@ interface FindContactInput {
   query?: string;
 }
 
-const FIND_CONTACT_HELP = [
-  'Fill in what you know; at least one is needed. When several are filled in, they are tried in this order and the first one that finds a contact wins:',
-  '',
-  '1. **Custom Field** + **Custom Field Value** (e.g. Ecwid Customer ID): if several contacts have this value, the one added first is returned.',
-  "2. **Email**: GHL's duplicate-contact lookup, which returns one contact.",
-  "3. **Phone**: GHL's duplicate-contact lookup, which returns one contact.",
-  '4. **Search Text**: GHL full-text search over name, email, phone and company; when several contacts match, the first one GHL returns is used and Match Count says how many matched.',
-  '',
-  'If several contacts match, the step returns the first one with **Match Count** above 1 and **Ambiguous** = true. To stop the Zap then, add a Filter step: only continue if **Ambiguous** is false.',
-  'Nothing found is not an error: the step reports no result (or, in Find or Create Contact, creates the contact).',
-].join('\n');
+/** The step's opening note: short, because it is the first thing the editor shows; each field's help says the rest. */
+const FIND_CONTACT_HELP =
+  'Fill in at least one. They are tried in this order and the first that finds a contact wins: **Custom Field** + **Custom Field Value**, **Email**, **Phone**, **Search Text**. ' +
+  'If several contacts match, the first is returned with **Ambiguous** = true (add a Filter step "only continue if Ambiguous is false" to stop the Zap then). Nothing found is not an error.';
 
 export const findContact = search({
   key: 'find_contact',
@@ -300,10 +314,10 @@ export const findContact = search({
   label: 'Find Contact',
   description: 'Finds a contact by a custom field value (e.g. an Ecwid customer ID), email, phone or search text.',
   inputFields: [
-    { key: 'lookupOrder', type: 'copy', helpText: FIND_CONTACT_HELP },
+    { key: 'lookupOrder', label: 'How Find Contact Searches', type: 'copy', helpText: FIND_CONTACT_HELP },
     customFieldIdField({
       helpText:
-        'Find the contact whose value in this custom field (e.g. **Ecwid Customer ID**) equals **Custom Field Value**. Tried first.',
+        'Find the contact whose value in this custom field (e.g. **Ecwid Customer ID**) equals **Custom Field Value**. Tried first; if several contacts have the value, the one added first is returned.',
     }),
     {
       key: 'customFieldValue',
@@ -312,7 +326,12 @@ export const findContact = search({
       helpText:
         'The value to look for in **Custom Field** (exact match), e.g. the Ecwid customer ID from your trigger. At most 75 characters.',
     },
-    { key: 'email', label: 'Email', required: false, helpText: "The contact's email address. Tried after the custom field." },
+    {
+      key: 'email',
+      label: 'Email',
+      required: false,
+      helpText: "The contact's email address, looked up with GHL's duplicate-contact check (one contact). Tried after the custom field.",
+    },
     {
       key: 'phone',
       label: 'Phone',
@@ -323,7 +342,8 @@ export const findContact = search({
       key: 'query',
       label: 'Search Text',
       required: false,
-      helpText: 'Free text searched across name, email, phone, company and other fields. Tried last. At most 75 characters.',
+      helpText:
+        'Free text searched across name, email, phone, company and other fields. Tried last; when several contacts match, the first one GHL returns is used and **Match Count** says how many matched. At most 75 characters.',
     },
   ],
   outputFields: [
@@ -331,6 +351,7 @@ export const findContact = search({
     { key: 'matchedBy', label: 'Matched By (customField, email, phone or query)' },
     { key: 'matchCount', label: 'Match Count', type: 'integer' },
     { key: 'ambiguous', label: 'Ambiguous (Several Contacts Matched)', type: 'boolean' },
+    customFieldOutputFields,
   ],
   sample: { ...contactSample, matchedBy: 'customField', matchCount: 1, ambiguous: false },
   parse: (read): FindContactInput => {
@@ -354,11 +375,11 @@ export const findContact = search({
     }
     return input;
   },
-  perform: async ({ api, locationId, input }) => {
-    const found = (contacts: Contact[], total: number | undefined, matchedBy: MatchedBy) => {
+  perform: async ({ z, api, locationId, input }) => {
+    const found = async (contacts: Contact[], total: number | undefined, matchedBy: MatchedBy) => {
       const first = contacts[0] as Contact;
       const matchCount = Math.max(typeof total === 'number' ? total : 0, contacts.length);
-      return [{ ...toContact(first), matchedBy, matchCount, ambiguous: matchCount > 1 }];
+      return [await byName({ z, api, locationId }, { ...toContact(first), matchedBy, matchCount, ambiguous: matchCount > 1 })];
     };
     const bySearch = async (body: Omit<SearchContactsBody, 'locationId' | 'pageLimit'>, matchedBy: MatchedBy) => {
       const res = await searchContacts(api, { locationId, pageLimit: FIND_PAGE_SIZE, ...body });
@@ -421,7 +442,12 @@ const standardFields = {
 const KEEP = ' Leave empty to keep the current value.';
 const forUpdate = (f: InputField): InputField => ({ ...f, helpText: `${String(f.helpText ?? '')}${KEEP}` });
 
-/** Fields both the create and update DTOs accept (spec CreateContactDto ∩ UpdateContactDto), read and checked. */
+/**
+ * Fields both create and update take, read and checked: the spec's CreateContactDto ∩
+ * UpdateContactDto, plus `companyName`, which the v2 spec leaves out of UpdateContactDto but the
+ * live PUT accepts (highlevel-api-docs#314 tested the PUT field by field: only `gender`,
+ * `locationId`, `id` and the `*LowerCase` fields are refused with 422).
+ */
 const readCommonFields = (read: InputReader) => {
   const country = read.text('country', { max: 100 });
   if (country !== undefined && !/^[A-Za-z]{2}$/.test(country)) {
@@ -437,6 +463,7 @@ const readCommonFields = (read: InputReader) => {
     name: read.text('name', { max: 255 }),
     email: read.email('email'),
     phone: read.phone('phone'),
+    companyName: read.text('companyName', { max: 255 }),
     address1: read.text('address1', { max: 500 }),
     city: read.text('city', { max: 255 }),
     state: read.text('state', { max: 255 }),
@@ -459,7 +486,7 @@ type CommonFields = ReturnType<typeof readCommonFields>;
 // ---- Create Contact ----
 
 interface CreateContactInput {
-  fields: CommonFields & { companyName?: string; tags?: string[] };
+  fields: CommonFields & { tags?: string[] };
   businessId?: string;
 }
 
@@ -478,6 +505,31 @@ const findByEmailOrPhone = async (
     if (res.data?.contact?.id) return res.data.contact.id;
   }
   return undefined;
+};
+
+/**
+ * GHL bug #64: a 422 may still have created the contact, so the contact is looked up. When that
+ * lookup fails too, the error is GHL's 422 (what the user must fix), with the lookup's failure after it.
+ */
+const recoverFrom422 = async (
+  z: ZObject,
+  api: GhlClient,
+  locationId: string,
+  fields: { email?: string; phone?: string },
+  res: HttpResponse,
+): Promise<string | undefined> => {
+  try {
+    return await findByEmailOrPhone(api, locationId, fields);
+  } catch (error) {
+    // A refresh or a throttle is retried by Zapier, and the retried create finds the contact if it exists.
+    if (['RefreshAuthError', 'ThrottledError'].includes((error as Error)?.name)) throw error;
+    const refused = ghlErrorFor(z, res) as Error;
+    throw new z.errors.Error(
+      `${zapierMessage(refused).replace(/\.?$/, '.')} (Checking whether GHL created the contact anyway failed: ${zapierMessage(error)})`,
+      'ghl_invalid_input',
+      422,
+    );
+  }
 };
 
 const assertBusinessExists = async (z: ZObject, api: GhlClient, businessId: string): Promise<void> => {
@@ -536,13 +588,16 @@ export const createContact = action({
     }),
     standardFields.dateOfBirth,
     standardFields.dnd,
-    customFieldInputs,
+    customFieldInputsForCreate,
   ],
-  outputFields: [...contactOutputFields, { key: 'existing', label: 'Existing (Contact Was Already in GHL)', type: 'boolean' }],
+  outputFields: [
+    ...contactOutputFields,
+    { key: 'existing', label: 'Existing (Contact Was Already in GHL)', type: 'boolean' },
+    customFieldOutputFields,
+  ],
   sample: { ...contactSample, existing: false },
   parse: (read): CreateContactInput => {
-    const fields = { ...readCommonFields(read), companyName: read.text('companyName', { max: 255 }), tags: read.list('tags') };
-    if (fields.companyName === undefined) delete fields.companyName;
+    const fields: CreateContactInput['fields'] = { ...readCommonFields(read), tags: read.list('tags') };
     if (fields.tags === undefined) delete fields.tags;
     if (!fields.email && !fields.phone && !fields.name && !fields.firstName && !fields.lastName) {
       fail('To create a contact, fill in at least one of "Email", "Phone", "First Name", "Last Name" or "Full Name".');
@@ -550,6 +605,8 @@ export const createContact = action({
     return { fields, businessId: read.id('businessId') };
   },
   perform: async ({ z, api, locationId, input, bundle }) => {
+    // The values by name come from the definitions read for the body (none are read for them alone).
+    const done = <T extends ContactOut>(out: T) => byName({ z, api, locationId }, out, { lazy: false });
     // Both checks before anything is written: a business that does not exist must not leave a
     // contact created without it (GHL's create has no businessId; it is set by a second call).
     const [customFields] = await Promise.all([
@@ -562,14 +619,14 @@ export const createContact = action({
     // The sub-account does not allow duplicates and one exists: return it, so a replayed Zap never creates a second one.
     // GHL bug #64: a create can answer 422 and still create the contact; look it up before reporting a failure.
     const existingId =
-      duplicateContactId(res) ?? (res.status === 422 ? await findByEmailOrPhone(api, locationId, input.fields) : undefined);
+      duplicateContactId(res) ?? (res.status === 422 ? await recoverFrom422(z, api, locationId, input.fields, res) : undefined);
     if (existingId) {
       const existing = toContact((await api.get<ContactResponse>(path`/contacts/${existingId}`)).data.contact ?? { id: existingId });
       if (input.businessId && !existing.businessId) {
         await setBusiness(api, locationId, existing.id, input.businessId);
-        return { ...existing, businessId: input.businessId, existing: true };
+        return done({ ...existing, businessId: input.businessId, existing: true });
       }
-      return { ...existing, existing: true };
+      return done({ ...existing, existing: true });
     }
     const error = ghlErrorFor(z, res);
     if (error) throw error;
@@ -578,9 +635,9 @@ export const createContact = action({
     // CreateContactDto has no businessId (GHL refuses unknown properties with 422); the bulk endpoint sets it.
     if (input.businessId) {
       await setBusiness(api, locationId, created.id, input.businessId);
-      return { ...created, businessId: input.businessId, existing: false };
+      return done({ ...created, businessId: input.businessId, existing: false });
     }
-    return { ...created, existing: false };
+    return done({ ...created, existing: false });
   },
 });
 
@@ -592,6 +649,26 @@ interface UpdateContactInput {
   fields: CommonFields;
   tags?: string[];
 }
+
+/**
+ * The business move failed after the details were saved: the message says so; the error keeps its
+ * code and status (and a throttle or a refresh stays what it is, so Zapier retries as usual).
+ */
+const businessMoveError = (z: ZObject, error: unknown, detailsSaved: boolean): Error => {
+  const e = error as Error;
+  if (e?.name !== 'AppError' || !detailsSaved) return e;
+  let data: { code?: string; status?: number } = {};
+  try {
+    data = JSON.parse(e.message) as typeof data;
+  } catch {
+    data = {};
+  }
+  return new z.errors.Error(
+    `The contact's details were updated, but moving it to the business failed (it is not in that business yet): ${zapierMessage(e)}`,
+    data.code ?? 'ghl_bad_request',
+    data.status ?? 502,
+  );
+};
 
 export const updateContact = action({
   key: 'update_contact',
@@ -613,6 +690,7 @@ export const updateContact = action({
     forUpdate(standardFields.name),
     forUpdate(standardFields.email),
     forUpdate(standardFields.phone),
+    forUpdate(standardFields.companyName),
     forUpdate(standardFields.address1),
     forUpdate(standardFields.city),
     forUpdate(standardFields.state),
@@ -640,7 +718,7 @@ export const updateContact = action({
     }),
     customFieldInputs,
   ],
-  outputFields: contactOutputFields,
+  outputFields: [...contactOutputFields, customFieldOutputFields],
   sample: contactSample,
   parse: (read): UpdateContactInput => {
     const contactId = read.requiredId('contactId');
@@ -659,24 +737,29 @@ export const updateContact = action({
     }
     return { contactId, fields, businessId: read.id('businessId'), ...(replaceTags ? { tags } : {}) };
   },
-  perform: async ({ api, locationId, input, bundle }) => {
+  perform: async ({ z, api, locationId, input, bundle }) => {
     const customFields = await customFieldsBody(api, locationId, bundle.inputData ?? {});
-    // Only what the user filled in; locationId, companyName and gender are not in UpdateContactDto (GHL answers 422).
+    // Only what the user filled in; GHL's PUT refuses locationId and gender with 422 (#313, #314).
     const body: UpdateContactRequest = {
       ...input.fields,
       ...(input.tags ? { tags: input.tags } : {}),
       ...(customFields ? { customFields } : {}),
     };
-    // The details and the business are set by two independent calls: send them together.
-    const [res] = await Promise.all([
+    const res =
       Object.keys(body).length === 0
         ? // Nothing to change in the details (every mapped value was empty this time): read the contact as it is.
-          api.get<ContactResponse>(path`/contacts/${input.contactId}`)
-        : api.put<UpdateContactResponse>(path`/contacts/${input.contactId}`, body),
-      input.businessId ? setBusiness(api, locationId, input.contactId, input.businessId) : undefined,
-    ]);
-    const contact = toContact(res.data.contact ?? { id: input.contactId });
-    return input.businessId ? { ...contact, businessId: input.businessId } : contact;
+          await api.get<ContactResponse>(path`/contacts/${input.contactId}`)
+        : await api.put<UpdateContactResponse>(path`/contacts/${input.contactId}`, body);
+    const contact = await byName({ z, api, locationId }, toContact(res.data.contact ?? { id: input.contactId }), { lazy: false });
+    if (!input.businessId) return contact;
+    // Only after the details were accepted: a refused update must not leave the contact moved
+    // (one more round trip, so that a failed step has changed nothing or says what it changed).
+    try {
+      await setBusiness(api, locationId, input.contactId, input.businessId);
+    } catch (error) {
+      throw businessMoveError(z, error, Object.keys(body).length > 0);
+    }
+    return { ...contact, businessId: input.businessId };
   },
 });
 
@@ -733,8 +816,8 @@ export const deleteContact = action({
     deleteTasksField,
   ],
   outputFields: [
-    { key: 'id', label: 'Contact ID' },
-    { key: 'contactId', label: 'Contact ID (copy)' },
+    { key: 'id', label: 'ID' },
+    { key: 'contactId', label: 'Contact ID', important: true },
     { key: 'deleted', label: 'Deleted', type: 'boolean' },
     { key: 'name', label: 'Full Name' },
     { key: 'email', label: 'Email' },
@@ -839,8 +922,8 @@ export const archiveContact = action({
     },
   ],
   outputFields: [
-    { key: 'id', label: 'Contact ID' },
-    { key: 'contactId', label: 'Contact ID (copy)' },
+    { key: 'id', label: 'ID' },
+    { key: 'contactId', label: 'Contact ID', important: true },
     { key: 'archived', label: 'Archived', type: 'boolean' },
     { key: 'name', label: 'Full Name' },
     { key: 'email', label: 'Email' },

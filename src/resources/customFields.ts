@@ -2,7 +2,7 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { ghl, path, type GhlClient } from '../http/ghl.js';
 import type { CustomFieldDefinition, CustomFieldsResponse, CustomFieldValueInput } from '../ghl/types.js';
 import { InputReader, InvalidInputError } from '../lib/input.js';
-import { pollingTrigger, type InputField, type ResourceOperations } from '../operations/define.js';
+import { pollingTrigger, type InputField, type OutputField, type ResourceOperations } from '../operations/define.js';
 
 /**
  * Contact custom fields: GHL's `GET /locations/:locationId/customFields?model=contact`
@@ -14,8 +14,8 @@ import { pollingTrigger, type InputField, type ResourceOperations } from '../ope
  * - Input keys are `customField__<custom field id>`: the id is what GHL's write API takes and
  *   what responses carry, and it survives a rename of the field in GHL (a `fieldKey` does not
  *   exist on responses, GHL issue #177).
- * - Values are sent as `{ id, field_value }`, the spec's key (see `CustomFieldValueInput` in
- *   src/ghl/types.ts for why not `value`/`fieldValue`). GHL merges custom fields by id, so only
+ * - Values are sent as `{ id, fieldValue }` (decision and sources in `CustomFieldValueInput`,
+ *   src/ghl/types.ts, and the README's "What GHL really sends"). GHL merges custom fields by id, so only
  *   the fields the user filled in are sent; an empty input is never sent (it would not clear
  *   the value reliably and must never wipe one by accident).
  * - FILE_UPLOAD and SIGNATURE fields get no input: GHL stores an uploaded-file object there,
@@ -25,11 +25,33 @@ import { pollingTrigger, type InputField, type ResourceOperations } from '../ope
 export const CUSTOM_FIELD_PREFIX = 'customField__';
 export const customFieldKey = (id: string): string => `${CUSTOM_FIELD_PREFIX}${id}`;
 
-export const fetchCustomFieldDefinitions = async (api: GhlClient, locationId: string): Promise<CustomFieldDefinition[]> => {
-  const res = await api.get<CustomFieldsResponse>(path`/locations/${locationId}/customFields`, { model: 'contact' });
-  // `model=contact` is a filter GHL applies; keep the guard in case an account answers with every model.
-  return (res.data.customFields ?? []).filter((d) => typeof d.id === 'string' && d.id !== '' && (!d.model || d.model === 'contact'));
+/**
+ * The definitions, read at most once per run: the cache is keyed by the run's request client
+ * (`ghl(z, bundle)`, made once per Zapier invocation), so a step that needs them twice (the body of
+ * a create and the values by name in its output) sends one request, and nothing outlives the run.
+ */
+const definitionsOfRun = new WeakMap<GhlClient, Map<string, Promise<CustomFieldDefinition[]>>>();
+
+export const fetchCustomFieldDefinitions = (api: GhlClient, locationId: string): Promise<CustomFieldDefinition[]> => {
+  const run = definitionsOfRun.get(api) ?? new Map<string, Promise<CustomFieldDefinition[]>>();
+  definitionsOfRun.set(api, run);
+  const cached = run.get(locationId);
+  if (cached) return cached;
+  const pending = api
+    .get<CustomFieldsResponse>(path`/locations/${locationId}/customFields`, { model: 'contact' })
+    // `model=contact` is a filter GHL applies; keep the guard in case an account answers with every model.
+    .then((res) =>
+      (res.data.customFields ?? []).filter((d) => typeof d.id === 'string' && d.id !== '' && (!d.model || d.model === 'contact')),
+    );
+  // A failed read is not kept: a retry in the same run asks again.
+  pending.catch(() => run.delete(locationId));
+  run.set(locationId, pending);
+  return pending;
 };
+
+/** The definitions if this run has already read them (no request). */
+export const definitionsReadInRun = (api: GhlClient, locationId: string): Promise<CustomFieldDefinition[]> | undefined =>
+  definitionsOfRun.get(api)?.get(locationId);
 
 type Kind = 'text' | 'largeText' | 'number' | 'date' | 'multi' | 'single' | 'unsupported';
 
@@ -59,8 +81,12 @@ export const kindOf = (dataType: string | undefined): Kind => {
 
 const optionsOf = (d: CustomFieldDefinition): string[] => (d.picklistOptions ?? []).filter((o) => typeof o === 'string' && o.trim() !== '');
 
+/** On a create an empty input leaves the field blank; on an update it keeps the contact's value. */
+type Purpose = 'create' | 'update';
+const EMPTY_MEANS: Record<Purpose, string> = { create: 'Leave empty to leave it blank.', update: 'Leave empty to leave it unchanged.' };
+
 /** One Zapier input field for a GHL custom field, or undefined when Zapier cannot fill it. */
-export const customFieldInputField = (d: CustomFieldDefinition): InputField | undefined => {
+export const customFieldInputField = (d: CustomFieldDefinition, purpose: Purpose = 'update'): InputField | undefined => {
   const kind = kindOf(d.dataType);
   if (kind === 'unsupported') return undefined;
   const name = d.name?.trim() || d.fieldKey || (d.id as string);
@@ -74,23 +100,97 @@ export const customFieldInputField = (d: CustomFieldDefinition): InputField | un
   if ((kind === 'multi' || kind === 'single') && options.length) field.choices = options;
   if (kind === 'multi') field.list = true;
   const what = kind === 'date' ? ' Sent to GHL as a date (YYYY-MM-DD).' : kind === 'multi' ? ' One option per line.' : '';
-  field.helpText = `GHL custom field${d.fieldKey ? ` \`${d.fieldKey}\`` : ''}.${what} Leave empty to leave it unchanged.`;
+  field.helpText = `GHL custom field${d.fieldKey ? ` \`${d.fieldKey}\`` : ''}.${what} ${EMPTY_MEANS[purpose]}`;
   if (d.placeholder) field.placeholder = d.placeholder;
   return field;
 };
 
+const byPosition = (definitions: CustomFieldDefinition[]) => [...definitions].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+
+const inputsFor =
+  (purpose: Purpose) =>
+  async (z: ZObject, bundle: Bundle): Promise<InputField[]> => {
+    const locationId = bundle.authData?.locationId;
+    if (!locationId) return [];
+    const definitions = await fetchCustomFieldDefinitions(ghl(z, bundle), String(locationId));
+    return byPosition(definitions)
+      .map((d) => customFieldInputField(d, purpose))
+      .filter((f): f is InputField => f !== undefined);
+  };
+
 /**
- * Dynamic input fields (one per contact custom field), built when the Zap editor loads the step.
- * Used by Create Contact and Update Contact.
+ * Dynamic input fields (one per contact custom field), built when the Zap editor loads the step:
+ * `customFieldInputs` for Update Contact (empty keeps the value), `customFieldInputsForCreate` for Create Contact.
  */
-export const customFieldInputs = async (z: ZObject, bundle: Bundle): Promise<InputField[]> => {
+export const customFieldInputs = inputsFor('update');
+export const customFieldInputsForCreate = inputsFor('create');
+
+// ---- Values by name (outputs) ----
+
+/**
+ * GHL's contact answers give custom fields as `[{ id, value }]` only (#177: GHL will not add the
+ * name). Outputs keep that list and add `customFieldsByName`: each value under its field key
+ * without `contact.` (`contact.ecwid_customer_id` → `ecwid_customer_id`, which survives a rename),
+ * labelled in the editor with the field's GHL name by {@link customFieldOutputFields}.
+ */
+export const CUSTOM_FIELDS_BY_NAME = 'customFieldsByName';
+
+export const readableKey = (d: CustomFieldDefinition): string =>
+  (d.fieldKey ?? '').replace(/^contact\./, '').replace(/[^A-Za-z0-9_]+/g, '_') || (d.id as string);
+
+export const customFieldsByName = (values: Array<{ id?: string; value?: unknown }>, definitions: CustomFieldDefinition[]) => {
+  const byId = new Map(definitions.map((d) => [d.id as string, d]));
+  const out: Record<string, unknown> = {};
+  // A value of a field deleted since is left out: it has no name any more.
+  for (const v of values) {
+    const d = typeof v.id === 'string' ? byId.get(v.id) : undefined;
+    if (d) out[readableKey(d)] = v.value;
+  }
+  return out;
+};
+
+/** Dynamic output fields: one per custom field, keyed like `customFieldsByName` and labelled with the GHL name. */
+export const customFieldOutputFields = async (z: ZObject, bundle: Bundle): Promise<OutputField[]> => {
   const locationId = bundle.authData?.locationId;
   if (!locationId) return [];
   const definitions = await fetchCustomFieldDefinitions(ghl(z, bundle), String(locationId));
-  return [...definitions]
-    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
-    .map(customFieldInputField)
-    .filter((f): f is InputField => f !== undefined);
+  return byPosition(definitions).map((d) => ({
+    key: `${CUSTOM_FIELDS_BY_NAME}__${readableKey(d)}`,
+    label: `${d.name?.trim() || d.fieldKey || (d.id as string)} (custom field)`,
+  }));
+};
+
+/**
+ * Hydrator (registered in index.ts as `customFieldsByName`): the values by name, resolved only when
+ * a later Zap step maps one, so a poll stays one request. Its input is the contact's own
+ * `[{ id, value }]`, so resolving costs one definitions request.
+ */
+export const hydrateCustomFieldsByName = async (z: ZObject, bundle: Bundle) => {
+  const locationId = String(bundle.authData?.locationId ?? '');
+  const raw = (bundle.inputData as { values?: unknown }).values;
+  const values = Array.isArray(raw) ? (raw as Array<{ id?: string; value?: unknown }>) : [];
+  if (!locationId || !values.length) return {};
+  return customFieldsByName(values, await fetchCustomFieldDefinitions(ghl(z, bundle), locationId));
+};
+
+/**
+ * Adds `customFieldsByName` to a contact output that has custom field values: computed when this
+ * run already read the definitions (no extra request), else a lazy pointer to the hydrator
+ * (`lazy: false` leaves it out, e.g. for creates).
+ */
+export const withCustomFieldsByName = async <T extends { customFields?: Array<{ id?: string; value?: unknown }> }>(
+  z: ZObject,
+  api: GhlClient,
+  locationId: string,
+  out: T,
+  opts: { lazy?: boolean } = {},
+): Promise<T & { customFieldsByName?: unknown }> => {
+  const values = out.customFields ?? [];
+  if (!values.length) return out;
+  const read = definitionsReadInRun(api, locationId);
+  if (read) return { ...out, [CUSTOM_FIELDS_BY_NAME]: customFieldsByName(values, await read) };
+  if (opts.lazy === false) return out;
+  return { ...out, [CUSTOM_FIELDS_BY_NAME]: z.dehydrate(hydrateCustomFieldsByName, { values }) };
 };
 
 const isBlank = (v: unknown): boolean =>
@@ -142,17 +242,17 @@ export const customFieldValues = (inputData: Record<string, unknown>, definition
     if (kind === 'unsupported') fail(`"${label}" is a file field; GHL cannot store a value from a Zap in it. Remove the value.`);
     if (kind === 'multi') {
       const items = (read.list(key, { max: 500 }) ?? []).map((v) => pickOption(d, label, v));
-      out.push({ id, field_value: items });
+      out.push({ id, fieldValue: items });
     } else if (kind === 'number') {
       const s = (read.text(key, { max: 40 }) as string).replace(/\s+/g, '');
       if (!NUMBER.test(s)) fail(`"${label}" must be a number like 1840.50 (digits, with a dot for decimals), but got "${s}".`);
-      out.push({ id, field_value: Number(s) });
+      out.push({ id, fieldValue: Number(s) });
     } else if (kind === 'date') {
-      out.push({ id, field_value: read.date(key) as string });
+      out.push({ id, fieldValue: read.date(key) as string });
     } else if (kind === 'single') {
-      out.push({ id, field_value: pickOption(d, label, read.text(key, { max: 500 }) as string) });
+      out.push({ id, fieldValue: pickOption(d, label, read.text(key, { max: 500 }) as string) });
     } else {
-      out.push({ id, field_value: read.text(key) as string });
+      out.push({ id, fieldValue: read.text(key) as string });
     }
   }
   return out;

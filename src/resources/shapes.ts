@@ -32,7 +32,58 @@ const compact = <T extends Record<string, unknown>>(o: T): T => {
 export const contactName = (c: Pick<Contact, 'name' | 'firstName' | 'lastName'> & { contactName?: string }): string =>
   (c.name || [c.firstName, c.lastName].filter(Boolean).join(' ') || c.contactName || '').trim();
 
-export const toContact = (c: Contact) =>
+/**
+ * GHL's documented date-of-birth formats (ghl-api.md §2.16), year first or month first, with any
+ * of the separators `- / . _`. Live answers also carry an epoch number (highlevel-api-docs#314),
+ * read as milliseconds like every other GHL epoch (e.g. `searchAfter`).
+ */
+const DOB_YEAR_FIRST = /^(\d{4})([-/._])(\d{1,2})\2(\d{1,2})(?:$|T)/;
+const DOB_MONTH_FIRST = /^(\d{1,2})([-/._])(\d{1,2})\2(\d{4})$/;
+
+/** A date of birth as `YYYY-MM-DD`, or undefined when it is not a real date (never a cut string). */
+export const dateOfBirth = (value: unknown): string | undefined => {
+  if (typeof value === 'number') {
+    const d = Number.isFinite(value) ? DateTime.fromMillis(value, { zone: 'utc' }) : undefined;
+    return d?.isValid ? (d.toISODate() ?? undefined) : undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  const s = value.trim();
+  const ymd = DOB_YEAR_FIRST.exec(s);
+  const mdy = ymd ? undefined : DOB_MONTH_FIRST.exec(s);
+  const parts = ymd ? [ymd[1], ymd[3], ymd[4]] : mdy ? [mdy[4], mdy[1], mdy[3]] : undefined;
+  if (!parts) return undefined;
+  const d = DateTime.fromObject({ year: Number(parts[0]), month: Number(parts[1]), day: Number(parts[2]) }, { zone: 'utc' });
+  return d.isValid ? (d.toISODate() ?? undefined) : undefined;
+};
+
+/**
+ * A contact as GHL's answers really carry it (recorded, fixtures/ghl-recordings/): search results
+ * name the street `address`, every other answer `address1` (#314); the spec's schemas leave out
+ * `businessName`, `additionalEmails` (`[{ email }]`), `additionalPhones` (`[{ phone }]`) and `followers`.
+ */
+type ReceivedContact = Contact & {
+  address?: string | null;
+  businessName?: string | null;
+  additionalEmails?: unknown;
+  additionalPhones?: unknown;
+  followers?: unknown;
+};
+
+/** `[{ email: 'a@x' }]` or `['a@x']` → `['a@x']`, so that Zapier can map it as a list of text. */
+const valuesOf = (list: unknown, key: string): string[] | undefined =>
+  Array.isArray(list)
+    ? list
+        .map((item) =>
+          typeof item === 'string' ? item : item && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined,
+        )
+        .filter((v): v is string => typeof v === 'string' && v !== '')
+    : undefined;
+
+/** GHL's per-channel DND (`{ SMS: { status, message?, code? }, … }`), kept as GHL names it. */
+const dndSettingsOf = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length ? (v as Record<string, unknown>) : undefined;
+
+export const toContact = (c: ReceivedContact) =>
   compact({
     id: c.id as string,
     contactId: c.id as string,
@@ -43,7 +94,8 @@ export const toContact = (c: Contact) =>
     email: c.email,
     phone: c.phone,
     companyName: c.companyName,
-    address1: c.address1,
+    businessName: c.businessName,
+    address1: c.address1 ?? c.address ?? undefined,
     city: c.city,
     state: c.state,
     postalCode: c.postalCode,
@@ -53,10 +105,14 @@ export const toContact = (c: Contact) =>
     source: c.source,
     type: c.type,
     dnd: c.dnd,
+    dndSettings: dndSettingsOf(c.dndSettings),
     tags: c.tags ?? [],
     assignedTo: c.assignedTo,
+    followers: valuesOf(c.followers, 'id'),
     businessId: c.businessId,
-    dateOfBirth: c.dateOfBirth ? String(c.dateOfBirth).slice(0, 10) : undefined,
+    additionalEmails: valuesOf(c.additionalEmails, 'email'),
+    additionalPhones: valuesOf(c.additionalPhones, 'phone'),
+    dateOfBirth: dateOfBirth(c.dateOfBirth),
     dateAdded: isoDate(c.dateAdded),
     dateUpdated: isoDate(c.dateUpdated),
     customFields: (c.customFields ?? []).map((f) => ({ id: f.id, value: f.value })),
@@ -128,16 +184,24 @@ export const nextOpenTask = (tasks: TaskOutput[]): TaskOutput | null =>
     .filter((t) => !t.completed)
     .reduce<TaskOutput | null>((best, t) => (!best || time(t.dueDate) < time(best.dueDate) ? t : best), null);
 
+/**
+ * Every output carries `id` (Zapier's key for dedupe and search connectors) and the same value as
+ * `<noun>Id`: the second is the one labelled with the noun ("Contact ID") and marked important, so
+ * the editor shows no "Contact ID (copy)".
+ */
 export const contactOutputFields: OutputField[] = [
-  { key: 'id', label: 'Contact ID' },
-  { key: 'contactId', label: 'Contact ID (copy)' },
+  { key: 'id', label: 'ID' },
+  { key: 'contactId', label: 'Contact ID', important: true },
   { key: 'locationId', label: 'Sub-account (Location) ID' },
-  { key: 'name', label: 'Full Name' },
+  { key: 'name', label: 'Full Name', important: true },
   { key: 'firstName', label: 'First Name' },
   { key: 'lastName', label: 'Last Name' },
-  { key: 'email', label: 'Email' },
-  { key: 'phone', label: 'Phone' },
+  { key: 'email', label: 'Email', important: true },
+  { key: 'phone', label: 'Phone', important: true },
+  { key: 'additionalEmails', label: 'Additional Emails', list: true },
+  { key: 'additionalPhones', label: 'Additional Phones', list: true },
   { key: 'companyName', label: 'Company Name' },
+  { key: 'businessName', label: 'Business Name' },
   { key: 'address1', label: 'Street Address' },
   { key: 'city', label: 'City' },
   { key: 'state', label: 'State' },
@@ -148,8 +212,15 @@ export const contactOutputFields: OutputField[] = [
   { key: 'source', label: 'Source' },
   { key: 'type', label: 'Contact Type' },
   { key: 'dnd', label: 'Do Not Disturb', type: 'boolean' },
-  { key: 'tags', label: 'Tags', list: true },
+  { key: 'dndSettings__SMS__status', label: 'Do Not Disturb for SMS (active or inactive)' },
+  { key: 'dndSettings__Email__status', label: 'Do Not Disturb for Email (active or inactive)' },
+  { key: 'dndSettings__Call__status', label: 'Do Not Disturb for Calls (active or inactive)' },
+  { key: 'dndSettings__WhatsApp__status', label: 'Do Not Disturb for WhatsApp (active or inactive)' },
+  { key: 'dndSettings__GMB__status', label: 'Do Not Disturb for Google Business Messages (active or inactive)' },
+  { key: 'dndSettings__FB__status', label: 'Do Not Disturb for Facebook (active or inactive)' },
+  { key: 'tags', label: 'Tags', list: true, important: true },
   { key: 'assignedTo', label: 'Assigned User ID' },
+  { key: 'followers', label: 'Follower User IDs', list: true },
   { key: 'businessId', label: 'Business ID' },
   { key: 'dateOfBirth', label: 'Date of Birth' },
   { key: 'dateAdded', label: 'Date Added', type: 'datetime' },
@@ -157,30 +228,30 @@ export const contactOutputFields: OutputField[] = [
 ];
 
 export const taskOutputFields: OutputField[] = [
-  { key: 'id', label: 'Task ID' },
-  { key: 'taskId', label: 'Task ID (copy)' },
-  { key: 'contactId', label: 'Contact ID' },
-  { key: 'title', label: 'Title' },
+  { key: 'id', label: 'ID' },
+  { key: 'taskId', label: 'Task ID', important: true },
+  { key: 'contactId', label: 'Contact ID', important: true },
+  { key: 'title', label: 'Title', important: true },
   { key: 'body', label: 'Description' },
   { key: 'assignedTo', label: 'Assigned User ID' },
-  { key: 'dueDate', label: 'Due Date', type: 'datetime' },
-  { key: 'completed', label: 'Completed', type: 'boolean' },
+  { key: 'dueDate', label: 'Due Date', type: 'datetime', important: true },
+  { key: 'completed', label: 'Completed', type: 'boolean', important: true },
   { key: 'dateAdded', label: 'Date Added', type: 'datetime' },
   { key: 'dateUpdated', label: 'Date Updated', type: 'datetime' },
 ];
 
 export const noteOutputFields: OutputField[] = [
-  { key: 'id', label: 'Note ID' },
-  { key: 'noteId', label: 'Note ID (copy)' },
-  { key: 'contactId', label: 'Contact ID' },
-  { key: 'body', label: 'Note' },
+  { key: 'id', label: 'ID' },
+  { key: 'noteId', label: 'Note ID', important: true },
+  { key: 'contactId', label: 'Contact ID', important: true },
+  { key: 'body', label: 'Note', important: true },
   { key: 'userId', label: 'Author User ID' },
   { key: 'dateAdded', label: 'Date Added', type: 'datetime' },
 ];
 
 export const appointmentOutputFields: OutputField[] = [
-  { key: 'id', label: 'Appointment ID' },
-  { key: 'appointmentId', label: 'Appointment ID (copy)' },
+  { key: 'id', label: 'ID' },
+  { key: 'appointmentId', label: 'Appointment ID', important: true },
   { key: 'contactId', label: 'Contact ID' },
   { key: 'calendarId', label: 'Calendar ID' },
   { key: 'title', label: 'Title' },

@@ -37,11 +37,24 @@ export const tagList = pollingTrigger({
 
 // ---- Actions ----
 
-const tagsOutput = (contactId: string, data: ContactTagsResponse) => ({ id: contactId, contactId, tags: data.tags ?? [] });
+/**
+ * GHL answers both tag calls with the contact's tags after the change and what the call changed:
+ * `{ tags, tagsAdded }` / `{ tags, tagsRemoved }` (recorded live, fixtures/ghl-recordings/; the
+ * spec lists only `tags`). Adding a tag the contact had, or removing one it did not have, answers
+ * `[]`, so a Zap filtering on "Tags Added/Removed" sees what really changed. Without that list
+ * (an older answer) it is worked out from the tags after the call, which is all that is known.
+ */
+type TagsAnswer = ContactTagsResponse & { tagsAdded?: unknown; tagsRemoved?: unknown };
+
+const stringList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : undefined;
+
+const tagsOutput = (contactId: string, data: TagsAnswer) => ({ id: contactId, contactId, tags: stringList(data.tags) ?? [] });
+const has = (tags: string[], tag: string) => tags.some((t) => t.toLowerCase() === tag.toLowerCase());
 
 const outputFields = (changedKey: string, changedLabel: string): OutputField[] => [
-  { key: 'id', label: 'Contact ID' },
-  { key: 'contactId', label: 'Contact ID (copy)' },
+  { key: 'id', label: 'ID' },
+  { key: 'contactId', label: 'Contact ID', important: true },
   { key: 'tags', label: 'All Tags (After the Change)', list: true },
   { key: changedKey, label: changedLabel, list: true },
 ];
@@ -68,8 +81,9 @@ export const addTagsToContact = action({
   },
   parse: (read) => ({ contactId: read.requiredId('contactId'), tags: read.list('tags', { required: true }) as string[] }),
   perform: async ({ api, input }) => {
-    const res = await api.post<ContactTagsResponse>(path`/contacts/${input.contactId}/tags`, { tags: input.tags });
-    return { ...tagsOutput(input.contactId, res.data), tagsAdded: input.tags };
+    const res = await api.post<TagsAnswer>(path`/contacts/${input.contactId}/tags`, { tags: input.tags });
+    const out = tagsOutput(input.contactId, res.data);
+    return { ...out, tagsAdded: stringList(res.data.tagsAdded) ?? input.tags.filter((t) => has(out.tags, t)) };
   },
 });
 
@@ -90,8 +104,9 @@ export const removeTagsFromContact = action({
   sample: { id: 'nmFmQEsNgz6AVpgLVUJ0', contactId: 'nmFmQEsNgz6AVpgLVUJ0', tags: ['ecwid-customer'], tagsRemoved: ['wholesale'] },
   parse: (read) => ({ contactId: read.requiredId('contactId'), tags: read.list('tags', { required: true }) as string[] }),
   perform: async ({ api, input }) => {
-    const res = await api.delete<ContactTagsResponse>(path`/contacts/${input.contactId}/tags`, { tags: input.tags });
-    return { ...tagsOutput(input.contactId, res.data), tagsRemoved: input.tags };
+    const res = await api.delete<TagsAnswer>(path`/contacts/${input.contactId}/tags`, { tags: input.tags });
+    const out = tagsOutput(input.contactId, res.data);
+    return { ...out, tagsRemoved: stringList(res.data.tagsRemoved) ?? input.tags.filter((t) => !has(out.tags, t)) };
   },
 });
 

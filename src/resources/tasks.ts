@@ -42,9 +42,18 @@ export const searchLocationTasks = async (api: GhlClient, locationId: string, co
     body,
     idempotent: true,
   });
-  return (res.data?.tasks ?? [])
+  // The spec types the items as arrays and GHL's answers are not checked: keep only objects with an id,
+  // so that no output is ever keyed "undefined" (Task Completed's id is `<taskId>:<dateUpdated>`).
+  const items: unknown[] = Array.isArray(res.data?.tasks) ? res.data.tasks : [];
+  return (items.filter(isIdentifiedTask) as NonNullable<SearchedTasksResponse['tasks']>)
     .filter((t) => t.deleted !== true && (t.completed === undefined || t.completed === completed))
     .map((t) => toTask({ ...t, completed: t.completed ?? completed }));
+};
+
+const isIdentifiedTask = (t: unknown): boolean => {
+  if (t === null || typeof t !== 'object' || Array.isArray(t)) return false;
+  const { id, _id } = t as { id?: unknown; _id?: unknown };
+  return (typeof id === 'string' && id !== '') || (typeof _id === 'string' && _id !== '');
 };
 
 const addedAt = (t: TaskOutput) => t.dateAdded ?? t.dueDate;
@@ -394,8 +403,8 @@ export const deleteTask = action({
   description: 'Deletes a task from a contact and returns what was deleted.',
   inputFields: [contactField, taskField],
   outputFields: [
-    { key: 'id', label: 'Task ID' },
-    { key: 'taskId', label: 'Task ID (copy)' },
+    { key: 'id', label: 'ID' },
+    { key: 'taskId', label: 'Task ID', important: true },
     { key: 'contactId', label: 'Contact ID' },
     { key: 'title', label: 'Title' },
     { key: 'dueDate', label: 'Due Date', type: 'datetime' },

@@ -67,6 +67,11 @@ const jamal = {
   customFields: [],
 };
 
+/** What `z.dehydrate(hydrateCustomFieldsByName, { values })` adds to a trigger or search item that has custom field values. */
+const rosaByName = {
+  customFieldsByName: `hydrate|||${JSON.stringify({ type: 'method', method: 'hydrators.customFieldsByName', bundle: { values: [{ id: 'cfEcwid0000000000001', value: '274839105' }] } })}|||hydrate`,
+};
+
 /** What `z.dehydrate(hydrateContactProfile, { contactId })` puts in a trigger item. */
 const profilePointer = (contactId: string) =>
   `hydrate|||{"type":"method","method":"hydrators.contactProfile","bundle":{"contactId":"${contactId}"}}|||hydrate`;
@@ -93,7 +98,7 @@ describe('New Contact (new_contact)', () => {
     const requests = countRequests(scope);
     const out = await perform(trigger('new_contact'));
     expect(out).toEqual([
-      { ...rosa, profile: profilePointer(rosa.id) },
+      { ...rosa, ...rosaByName, profile: profilePointer(rosa.id) },
       { ...jamal, profile: profilePointer(jamal.id) },
     ]);
     expect(requests.n).toBe(1);
@@ -127,7 +132,7 @@ describe('New or Updated Contact (new_or_updated_contact)', () => {
     const requests = countRequests(scope);
     const out = await perform(trigger('new_or_updated_contact'));
     expect(out).toEqual([
-      { ...rosa, id: 'nmFmQEsNgz6AVpgLVUJ0:2026-11-20T09:12:44.000Z', profile: profilePointer(rosa.id) },
+      { ...rosa, ...rosaByName, id: 'nmFmQEsNgz6AVpgLVUJ0:2026-11-20T09:12:44.000Z', profile: profilePointer(rosa.id) },
       { ...jamal, id: 'pOC0uJ97VYOKH2m3fkMD:2026-09-28T09:10:00.000Z', profile: profilePointer(jamal.id) },
     ]);
     expect(requests.n).toBe(1);
@@ -232,7 +237,7 @@ describe('Find Contact (find_contact)', () => {
       .post('/contacts/search', byCustomField)
       .reply(200, { contacts: [rosaGhl], total: 1 });
     const out = await perform(search('find_contact'), { customFieldId: CF_ECWID, customFieldValue: '274839105' });
-    expect(out).toEqual([{ ...rosa, matchedBy: 'customField', matchCount: 1, ambiguous: false }]);
+    expect(out).toEqual([{ ...rosa, ...rosaByName, matchedBy: 'customField', matchCount: 1, ambiguous: false }]);
     scope.done();
   });
 
@@ -245,7 +250,7 @@ describe('Find Contact (find_contact)', () => {
       customFieldValue: '274839105',
       email: 'rosa.delgado@example.com',
     });
-    expect(out).toEqual([{ ...rosa, matchedBy: 'customField', matchCount: 2, ambiguous: true }]);
+    expect(out).toEqual([{ ...rosa, ...rosaByName, matchedBy: 'customField', matchCount: 2, ambiguous: true }]);
     scope.done();
   });
 
@@ -263,7 +268,7 @@ describe('Find Contact (find_contact)', () => {
       phone: '+1 (415) 555-0123',
       query: 'Rosa',
     });
-    expect(out).toEqual([{ ...rosa, matchedBy: 'email', matchCount: 1, ambiguous: false }]);
+    expect(out).toEqual([{ ...rosa, ...rosaByName, matchedBy: 'email', matchCount: 1, ambiguous: false }]);
     scope.done();
   });
 
@@ -272,7 +277,7 @@ describe('Find Contact (find_contact)', () => {
       .get(`/contacts/search/duplicate?locationId=${LOCATION_ID}&number=%2B14155550123`)
       .reply(200, { contact: rosaGhl });
     const out = await perform(search('find_contact'), { phone: '+1 415-555-0123' });
-    expect(out).toEqual([{ ...rosa, matchedBy: 'phone', matchCount: 1, ambiguous: false }]);
+    expect(out).toEqual([{ ...rosa, ...rosaByName, matchedBy: 'phone', matchCount: 1, ambiguous: false }]);
     scope.done();
   });
 
@@ -281,7 +286,7 @@ describe('Find Contact (find_contact)', () => {
       .post('/contacts/search', { locationId: LOCATION_ID, pageLimit: 10, query: 'Delgado Ceramics' })
       .reply(200, { contacts: [rosaGhl], total: 1 });
     const out = await perform(search('find_contact'), { query: 'Delgado Ceramics' });
-    expect(out).toEqual([{ ...rosa, matchedBy: 'query', matchCount: 1, ambiguous: false }]);
+    expect(out).toEqual([{ ...rosa, ...rosaByName, matchedBy: 'query', matchCount: 1, ambiguous: false }]);
     scope.done();
   });
 
@@ -314,7 +319,7 @@ describe('Find Contact (find_contact)', () => {
       .query({ locationId: LOCATION_ID, email: 'rosa.delgado@example.com' })
       .reply(200, { contact: rosaGhl });
     const out = await perform(search('find_contact'), { customFieldId: CF_ECWID, customFieldValue: '', email: 'rosa.delgado@example.com' });
-    expect(out).toEqual([{ ...rosa, matchedBy: 'email', matchCount: 1, ambiguous: false }]);
+    expect(out).toEqual([{ ...rosa, ...rosaByName, matchedBy: 'email', matchCount: 1, ambiguous: false }]);
     scope.done();
   });
 
@@ -508,11 +513,11 @@ describe('Create Contact (create_contact)', () => {
         locationId: LOCATION_ID,
         email: 'rosa.delgado@example.com',
         customFields: [
-          { id: CF_ECWID, field_value: '274839105' },
-          { id: 'cfLtv000000000000001', field_value: 1840.5 },
-          { id: 'cfFirst0000000000001', field_value: '2026-01-09' },
-          { id: 'cfOptIn000000000001', field_value: ['Yes'] },
-          { id: 'cfGroup000000000001', field_value: 'VIP' },
+          { id: CF_ECWID, fieldValue: '274839105' },
+          { id: 'cfLtv000000000000001', fieldValue: 1840.5 },
+          { id: 'cfFirst0000000000001', fieldValue: '2026-01-09' },
+          { id: 'cfOptIn000000000001', fieldValue: ['Yes'] },
+          { id: 'cfGroup000000000001', fieldValue: 'VIP' },
         ],
       })
       .reply(201, { contact: rosaGhl });
@@ -525,7 +530,8 @@ describe('Create Contact (create_contact)', () => {
       customField__cfGroup000000000001: 'vip',
       customField__cfUnusedEmpty00000001: '',
     });
-    expect(out).toEqual({ ...rosa, existing: false });
+    // The definitions read for the body also give the values by name: no second request.
+    expect(out).toEqual({ ...rosa, customFieldsByName: { ecwid_customer_id: '274839105' }, existing: false });
     scope.done();
   });
 
@@ -694,7 +700,7 @@ describe('Create Contact (create_contact)', () => {
 });
 
 describe('Update Contact (update_contact)', () => {
-  it('sends only the fields filled in, never tags, locationId or companyName', async () => {
+  it('sends only the fields filled in, never tags or locationId', async () => {
     const scope = ghlApi()
       .put(`/contacts/${rosa.id}`, { city: 'Oakland', postalCode: '94607', email: 'rosa@delgado.example.com', dnd: true })
       .reply(200, { succeded: true, contact: { ...rosaGhl, city: 'Oakland' } });
@@ -711,14 +717,14 @@ describe('Update Contact (update_contact)', () => {
     scope.done();
   });
 
-  it('offers no input GHL’s update refuses (companyName, gender, locationId)', () => {
+  it('offers no input GHL’s update refuses (gender, locationId; #313, #314)', () => {
     const keys = ((create('update_contact').operation as unknown as { inputFields: Array<{ key?: string }> }).inputFields ?? []).map(
       (f) => f.key,
     );
-    expect(keys.filter((k) => ['companyName', 'gender', 'locationId'].includes(String(k)))).toEqual([]);
+    expect(keys.filter((k) => ['gender', 'locationId'].includes(String(k)) || /LowerCase$/.test(String(k)))).toEqual([]);
   });
 
-  it('sets the business through the bulk endpoint, together with the update, never in the PUT body', async () => {
+  it('sets the business through the bulk endpoint, after the update, never in the PUT body', async () => {
     const scope = ghlApi()
       .put(`/contacts/${rosa.id}`, { city: 'Oakland' })
       .reply(200, { succeded: true, contact: { ...rosaGhl, city: 'Oakland' } })
@@ -754,14 +760,14 @@ describe('Update Contact (update_contact)', () => {
       .get(`/locations/${LOCATION_ID}/customFields`)
       .query({ model: 'contact' })
       .reply(200, definitions)
-      .put(`/contacts/${rosa.id}`, { customFields: [{ id: CF_ECWID, field_value: '999' }] })
+      .put(`/contacts/${rosa.id}`, { customFields: [{ id: CF_ECWID, fieldValue: '999' }] })
       .reply(200, { succeded: true, contact: rosaGhl });
     const out = await perform(create('update_contact'), {
       contactId: rosa.id,
       [`customField__${CF_ECWID}`]: '999',
       customField__cfLtv000000000000001: '',
     });
-    expect(out).toEqual(rosa);
+    expect(out).toEqual({ ...rosa, customFieldsByName: { ecwid_customer_id: '274839105' } });
     scope.done();
   });
 

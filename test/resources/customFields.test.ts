@@ -1,6 +1,6 @@
 import type { CustomFieldDefinition } from '../../src/ghl/types.js';
 import { InvalidInputError } from '../../src/lib/input.js';
-import { customFieldInputs, customFieldValues } from '../../src/resources/customFields.js';
+import { customFieldInputs, customFieldInputsForCreate, customFieldValues } from '../../src/resources/customFields.js';
 import { LOCATION_ID, appTester, authData, create, ghlApi, perform, rejectsWith, trigger } from '../helpers.js';
 
 const defs: CustomFieldDefinition[] = [
@@ -142,9 +142,12 @@ describe('custom_field_list (hidden dropdown)', () => {
 
 describe('customFieldInputs (dynamic input fields of Create/Update Contact)', () => {
   it('is what Create Contact and Update Contact load at run time', () => {
-    for (const key of ['create_contact', 'update_contact']) {
+    for (const [key, inputs] of [
+      ['create_contact', customFieldInputsForCreate],
+      ['update_contact', customFieldInputs],
+    ] as const) {
       const fields = (create(key).operation as unknown as { inputFields: unknown[] }).inputFields;
-      expect({ key, dynamic: fields.includes(customFieldInputs) }).toEqual({ key, dynamic: true });
+      expect({ key, dynamic: fields.includes(inputs) }).toEqual({ key, dynamic: true });
     }
   });
 
@@ -254,14 +257,14 @@ describe('customFieldValues (pre-send conversion)', () => {
       defs,
     );
     expect(out).toEqual([
-      { id: 'cfText00000000000001', field_value: '274839105' },
-      { id: 'cfNum000000000000001', field_value: 12 },
-      { id: 'cfMoney0000000000001', field_value: -3.5 },
-      { id: 'cfDate00000000000001', field_value: '2026-01-09' },
-      { id: 'cfCheck000000000001', field_value: ['Yes'] },
-      { id: 'cfMulti000000000001', field_value: ['Plates', 'Mugs'] },
-      { id: 'cfSingle00000000001', field_value: 'VIP' },
-      { id: 'cfRadio000000000001', field_value: 'Market stall' },
+      { id: 'cfText00000000000001', fieldValue: '274839105' },
+      { id: 'cfNum000000000000001', fieldValue: 12 },
+      { id: 'cfMoney0000000000001', fieldValue: -3.5 },
+      { id: 'cfDate00000000000001', fieldValue: '2026-01-09' },
+      { id: 'cfCheck000000000001', fieldValue: ['Yes'] },
+      { id: 'cfMulti000000000001', fieldValue: ['Plates', 'Mugs'] },
+      { id: 'cfSingle00000000001', fieldValue: 'VIP' },
+      { id: 'cfRadio000000000001', fieldValue: 'Market stall' },
     ]);
   });
 
