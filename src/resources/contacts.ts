@@ -397,7 +397,7 @@ const field = (key: string, label: string, helpText: string, extra: Partial<Inpu
   ...extra,
 });
 
-const standardFields = {
+export const standardFields = {
   firstName: field('firstName', 'First Name', "The contact's first (given) name."),
   lastName: field('lastName', 'Last Name', "The contact's last (family) name."),
   name: field('name', 'Full Name', 'Only needed when the name comes in one piece; otherwise GHL builds it from First Name and Last Name.'),
@@ -422,7 +422,7 @@ const KEEP = ' Leave empty to keep the current value.';
 const forUpdate = (f: InputField): InputField => ({ ...f, helpText: `${String(f.helpText ?? '')}${KEEP}` });
 
 /** Fields both the create and update DTOs accept (spec CreateContactDto ∩ UpdateContactDto), read and checked. */
-const readCommonFields = (read: InputReader) => {
+export const readCommonFields = (read: InputReader) => {
   const country = read.text('country', { max: 100 });
   if (country !== undefined && !/^[A-Za-z]{2}$/.test(country)) {
     fail(`"Country" must be a two-letter ISO country code like US, GB or DE, but got "${country}".`);
