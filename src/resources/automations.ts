@@ -73,7 +73,11 @@ export const requireItem = (
  */
 export const assertSucceeded = (z: ZObject, data: { succeded?: boolean } | undefined, what: string): true => {
   if (data?.succeded === false) {
-    throw new z.errors.Error(`GHL answered that it did not ${what} (succeded: false). Check the contact in GHL, then replay this step.`, 'ghl_not_succeeded', 502);
+    throw new z.errors.Error(
+      `GHL answered that it did not ${what} (succeded: false). Check the contact in GHL, then replay this step.`,
+      'ghl_not_succeeded',
+      502,
+    );
   }
   return true;
 };

@@ -35,7 +35,8 @@ const campaignField: InputField = {
   required: true,
   dynamic: 'campaign_list.id.label',
   altersDynamicFields: false,
-  helpText: 'The GHL campaign. Pick one (drafts are marked), or map a campaign id. A deleted or draft campaign is reported before anything is changed.',
+  helpText:
+    'The GHL campaign. Pick one (drafts are marked), or map a campaign id. A deleted or draft campaign is reported before anything is changed.',
 };
 
 const outputFields: OutputField[] = [

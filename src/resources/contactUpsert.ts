@@ -69,7 +69,10 @@ export const createOrUpdateContact = action({
       helpText:
         "The contact's email address; GHL looks the contact up by it first (then by phone). Warning: an email that is another contact's additional email becomes that contact's primary email and GHL drops its old primary (a GHL bug).",
     },
-    { ...standardFields.phone, helpText: "The contact's phone number in international format, e.g. +14155550123. Email or Phone is required." },
+    {
+      ...standardFields.phone,
+      helpText: "The contact's phone number in international format, e.g. +14155550123. Email or Phone is required.",
+    },
     standardFields.firstName,
     standardFields.lastName,
     standardFields.name,
@@ -113,7 +116,9 @@ export const createOrUpdateContact = action({
   parse: (read) => {
     const fields = readCommonFields(read);
     if (!fields.email && !fields.phone) {
-      throw new InvalidInputError('Create or Update Contact needs an Email or a Phone: GHL finds the existing contact by them. Map at least one.');
+      throw new InvalidInputError(
+        'Create or Update Contact needs an Email or a Phone: GHL finds the existing contact by them. Map at least one.',
+      );
     }
     const companyName = read.text('companyName', { max: 255 });
     const gender = read.choice('gender', ['male', 'female', 'other'] as const);

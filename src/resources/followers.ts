@@ -14,8 +14,7 @@ import { contactIdField, userIdField } from './fields.js';
 
 const MAX_FOLLOWERS = 50;
 
-const followersField = (helpText: string) =>
-  userIdField({ key: 'followers', label: 'Followers', required: true, list: true, helpText });
+const followersField = (helpText: string) => userIdField({ key: 'followers', label: 'Followers', required: true, list: true, helpText });
 
 const readFollowers = (read: InputReader) => {
   const contactId = read.requiredId('contactId');
@@ -46,7 +45,10 @@ export const addFollowers = action({
   noun: 'Follower',
   label: 'Add Followers',
   description: 'Adds users as followers of a contact, keeping its other followers.',
-  inputFields: [contactIdField(), followersField('The users who follow the contact, one per line. Users already following are kept as they are.')],
+  inputFields: [
+    contactIdField(),
+    followersField('The users who follow the contact, one per line. Users already following are kept as they are.'),
+  ],
   outputFields: outputFields('followersAdded', 'Followers Added'),
   sample: {
     id: 'nmFmQEsNgz6AVpgLVUJ0',
@@ -72,7 +74,10 @@ export const removeFollowers = action({
   noun: 'Follower',
   label: 'Remove Followers',
   description: 'Removes users from the followers of a contact, keeping its other followers.',
-  inputFields: [contactIdField(), followersField('The users who should stop following the contact, one per line. Users not following it are ignored.')],
+  inputFields: [
+    contactIdField(),
+    followersField('The users who should stop following the contact, one per line. Users not following it are ignored.'),
+  ],
   outputFields: outputFields('followersRemoved', 'Followers Removed'),
   sample: {
     id: 'nmFmQEsNgz6AVpgLVUJ0',

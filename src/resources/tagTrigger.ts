@@ -29,7 +29,8 @@ export const contactTagAdded = pollingTrigger({
       label: 'Tag',
       required: true,
       list: false,
-      helpText: 'The tag to watch. The Zap runs once for each contact that gets this tag (not again when a tagged contact changes otherwise).',
+      helpText:
+        'The tag to watch. The Zap runs once for each contact that gets this tag (not again when a tagged contact changes otherwise).',
     }),
   ],
   outputFields: [

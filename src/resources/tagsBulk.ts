@@ -98,20 +98,28 @@ export const updateTagsOnContacts = action({
     const tags = read.list('tags') ?? [];
     if (!tags.length && !removeAllTags) {
       throw new InvalidInputError(
-        type === 'add' ? '"Tags" is required but was empty. Map the tags to add.' : '"Tags" is empty: map the tags to remove, or set Remove All Tags to Yes.',
+        type === 'add'
+          ? '"Tags" is required but was empty. Map the tags to add.'
+          : '"Tags" is empty: map the tags to remove, or set Remove All Tags to Yes.',
       );
     }
     return { type, contacts, tags, removeAllTags, stopOnFailure: read.bool('stopOnFailure') ?? true };
   },
   perform: async ({ z, api, input, locationId }) => {
-    const body: BulkTagsBody = { contacts: input.contacts, tags: input.tags, locationId, ...(input.removeAllTags ? { removeAllTags: true } : {}) };
+    const body: BulkTagsBody = {
+      contacts: input.contacts,
+      tags: input.tags,
+      locationId,
+      ...(input.removeAllTags ? { removeAllTags: true } : {}),
+    };
     const res = await api.post<BulkTagsResponse>(path`/contacts/bulk/tags/update/${input.type}`, body);
     const responses = res.data?.responses ?? [];
     const failed = failedOf(responses);
     // A contact GHL did not answer for is not reported as updated.
     const answered = new Set(responses.map((r) => r.contactId));
     const unanswered = input.contacts.filter((c) => !answered.has(c));
-    if (res.data?.succeded === false && !failed.length) failed.push(...unanswered.map((contactId) => ({ contactId, message: 'GHL answered succeded: false' })));
+    if (res.data?.succeded === false && !failed.length)
+      failed.push(...unanswered.map((contactId) => ({ contactId, message: 'GHL answered succeded: false' })));
     const updatedContactIds = responses.filter((r) => r.type === 'success' && r.contactId).map((r) => r.contactId as string);
     if (failed.length && input.stopOnFailure) {
       const list = failed.map((f) => `${f.contactId}: ${f.message}`).join('; ');

@@ -36,7 +36,8 @@ const workflowField: InputField = {
   required: true,
   dynamic: 'workflow_list.id.label',
   altersDynamicFields: false,
-  helpText: 'The GHL workflow. Pick one (drafts are marked), or map a workflow id. A deleted or draft workflow is reported before anything is changed.',
+  helpText:
+    'The GHL workflow. Pick one (drafts are marked), or map a workflow id. A deleted or draft workflow is reported before anything is changed.',
 };
 
 const outputFields: OutputField[] = [
@@ -72,7 +73,8 @@ export const addContactToWorkflow = action({
       label: 'Start Time',
       type: 'datetime',
       required: false,
-      helpText: "When the workflow's time-based steps start for this contact (ISO 8601, e.g. 2026-12-01T09:00:00-05:00). Leave empty to start now.",
+      helpText:
+        "When the workflow's time-based steps start for this contact (ISO 8601, e.g. 2026-12-01T09:00:00-05:00). Leave empty to start now.",
     },
   ],
   outputFields: [...outputFields, { key: 'eventStartTime', label: 'Start Time', type: 'datetime' }],
