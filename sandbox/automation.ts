@@ -327,3 +327,22 @@ export const patchAutomationSpec = (name: string, doc: Record<string, unknown>):
     { name: 'type', in: 'path', required: true, description: 'add or remove', schema: { type: 'string', enum: ['add', 'remove'] } },
   ];
 };
+
+/**
+ * A location's automation data as id-keyed rows, the shape of the other collections in the
+ * reliability suite's state snapshots (test/reliability/harness.ts).
+ */
+export const automationSnapshot = (state: SandboxState, locationId: string = state.locationId): Record<string, Array<{ id: string }>> => {
+  const d = automationOf(state, locationId);
+  const members = (m: Map<string, Set<string>>) =>
+    [...m.entries()]
+      .flatMap(([contactId, ids]) => [...ids].map((id) => ({ id: `${contactId}:${id}` })))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  return {
+    workflows: [...d.workflows.values()],
+    campaigns: [...d.campaigns.values()],
+    enrolments: d.enrolments.map((e, i) => ({ id: `${i}:${e.contactId}:${e.workflowId}`, ...e })),
+    workflowMembers: members(d.inWorkflows),
+    campaignMembers: members(d.inCampaigns),
+  };
+};

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../lib/input.js';
 import type { CreateNoteBody, Note, UpdateNoteBody } from '../ghl/types.js';
 import { action, pollingTrigger, search, type OperationContext, type ResourceOperations } from '../operations/define.js';
 import noteSample from '../samples/note.json' with { type: 'json' };
-import { containsText, getContactNotes, newestFirst } from './contactRecords.js';
+import { containsText, getContactNotes, isNotFoundResponse, newestFirst, type MissingContact } from './contactRecords.js';
 import { contactIdField, noteIdField, userIdField } from './fields.js';
 import { noteOutputFields, toNote, type NoteOutput } from './shapes.js';
 
@@ -171,9 +171,13 @@ export const updateNote = action({
 /**
  * One note by id: `GET /contacts/:contactId/notes/:id` → `{ note }` (ghl-api.md §2.10). A note that
  * is missing, or that belongs to another contact, is `undefined`: GHL answers 400 "Note with id …
- * not found" (404 on some paths); "Contact with id … not found" is GHL's error, passed on.
+ * not found" (404 on some paths). A missing contact is also `undefined` for a search (`'empty'`,
+ * a Zapier search must not fail when nothing is found) and GHL's error for an action.
  */
-const fetchNote = async ({ z, api, input }: OperationContext<{ contactId: string; noteId: string }>): Promise<NoteOutput | undefined> => {
+const fetchNote = async (
+  { z, api, input }: OperationContext<{ contactId: string; noteId: string }>,
+  missingContact: MissingContact,
+): Promise<NoteOutput | undefined> => {
   const res = await api.request<{ note?: Note | null }>({
     method: 'GET',
     path: path`/contacts/${input.contactId}/notes/${input.noteId}`,
@@ -181,7 +185,7 @@ const fetchNote = async ({ z, api, input }: OperationContext<{ contactId: string
     skipThrowForStatus: true,
   });
   const says = ghlMessage(res.data) ?? '';
-  if (res.status === 404 || (res.status === 400 && /not found/i.test(says) && !/contact/i.test(says))) return undefined;
+  if (isNotFoundResponse(res) && (missingContact === 'empty' || !/contact/i.test(says))) return undefined;
   const error = ghlErrorFor(z, res);
   if (error) throw error;
   const note = res.data?.note;
@@ -200,7 +204,7 @@ export const findNoteById = search({
   sample: noteSample,
   parse: (read) => ({ contactId: read.requiredId('contactId'), noteId: read.requiredId('noteId') }),
   perform: async (ctx) => {
-    const note = await fetchNote(ctx);
+    const note = await fetchNote(ctx, 'empty');
     return note ? [note] : [];
   },
 });
@@ -217,7 +221,7 @@ export const deleteNote = action({
   parse: (read) => ({ contactId: read.requiredId('contactId'), noteId: read.requiredId('noteId') }),
   perform: async (ctx) => {
     // Read first: the output keeps what was deleted, and a wrong id is reported instead of sent to DELETE.
-    const note = await fetchNote(ctx);
+    const note = await fetchNote(ctx, 'throw');
     if (!note) {
       throw new ctx.z.errors.Error(
         `No note "${ctx.input.noteId}" on this contact; nothing was deleted. It may have been deleted already, or belong to another contact.`,

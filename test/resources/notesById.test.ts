@@ -36,15 +36,11 @@ describe('Find Note by ID (find_note_by_id)', () => {
     scope.done();
   });
 
-  it('passes a missing contact on as GHL’s error', async () => {
+  it('finds nothing for a contact GHL does not know (a search does not fail)', async () => {
     const scope = ghlApi()
       .get(`/contacts/gone000000000000000A/notes/${NOTE}`)
       .reply(400, { statusCode: 400, message: 'Contact with id gone000000000000000A not found' });
-    await rejectsWith(
-      perform(search('find_note_by_id'), { contactId: 'gone000000000000000A', noteId: NOTE }),
-      'AppError',
-      'GHL rejected the request: Contact with id gone000000000000000A not found',
-    );
+    await expect(perform(search('find_note_by_id'), { contactId: 'gone000000000000000A', noteId: NOTE })).resolves.toEqual([]);
     scope.done();
   });
 });
@@ -95,6 +91,18 @@ describe('Delete Note (delete_note)', () => {
       perform(create('delete_note'), { contactId: CONTACT, noteId: NOTE }),
       'AppError',
       `GHL did not delete note "${NOTE}" (it answered succeded: false). Nothing was changed; retrying the step may help.`,
+    );
+    scope.done();
+  });
+
+  it('passes a missing contact on as GHL’s error', async () => {
+    const scope = ghlApi()
+      .get(`/contacts/gone000000000000000A/notes/${NOTE}`)
+      .reply(400, { statusCode: 400, message: 'Contact with id gone000000000000000A not found' });
+    await rejectsWith(
+      perform(create('delete_note'), { contactId: 'gone000000000000000A', noteId: NOTE }),
+      'AppError',
+      'GHL rejected the request: Contact with id gone000000000000000A not found',
     );
     scope.done();
   });
