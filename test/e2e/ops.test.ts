@@ -4,6 +4,9 @@
  */
 import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../../sandbox/automation.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { loadEcwidEvent } from '../../recipes/ecwid.js';
+import { startWelcomeWorkflow, stopAutomations } from '../../recipes/ecwid-automation.js';
+import { removeCustomer, settingsFor, syncCustomer } from '../../recipes/flows.js';
 import { ZapRunner } from '../../recipes/zap-runner.js';
 import { zapierError } from '../helpers.js';
 
@@ -127,5 +130,30 @@ describe('Contact Tag Added against the sandbox', () => {
     await zap.perform('creates', 'update_contact', { contactId: ethan.id, city: 'Winooski' });
     const again = await zap.perform('triggers', 'contact_tag_added', { tag: 'spring-2026' });
     expect(again.map((c: { id: string }) => c.id)).toEqual([`${ethan.id}:spring-2026`]);
+  });
+});
+
+describe('the optional automation steps of the Ecwid recipes (recipes/ecwid-automation.ts)', () => {
+  it('flow 2 + welcome workflow: the new customer is enrolled once, also when the event comes twice', async () => {
+    const event = loadEcwidEvent('customer-created');
+    for (let i = 0; i < 2; i++) {
+      const synced = await syncCustomer(zap, event, settingsFor(sb.state));
+      const out = await startWelcomeWorkflow(zap, { contact: synced.contact.record }, { welcomeWorkflowId: SEED_WORKFLOWS.welcome });
+      expect(out?.workflowName).toBe('Welcome new Ecwid customers');
+    }
+    const jules = [...sb.state.contacts.values()].find((c) => c.email === 'jules.okafor@example.com')!;
+    expect(automationOf(sb.state).enrolments.map((e) => [e.contactId, e.workflowId])).toEqual([[jules.id, SEED_WORKFLOWS.welcome]]);
+  });
+
+  it('flow 3 (soft): campaigns and the welcome workflow are stopped before the archive', async () => {
+    const synced = await syncCustomer(zap, loadEcwidEvent('customer-created'), settingsFor(sb.state));
+    const data = { contact: synced.contact.record };
+    await startWelcomeWorkflow(zap, data, { welcomeWorkflowId: SEED_WORKFLOWS.welcome });
+    await zap.perform('creates', 'add_contact_to_campaign', { contactId: data.contact.id, campaignId: SEED_CAMPAIGNS.newsletter });
+    await stopAutomations(zap, data, { stopWorkflowIds: [SEED_WORKFLOWS.welcome] });
+    const archived = await removeCustomer(zap, loadEcwidEvent('customer-deleted'), settingsFor(sb.state), 'archive');
+    expect(archived.reason).toBe('exactly one contact matches');
+    const d = automationOf(sb.state);
+    expect([d.inCampaigns.get(String(data.contact.id)), [...(d.inWorkflows.get(String(data.contact.id)) ?? [])]]).toEqual([undefined, []]);
   });
 });
