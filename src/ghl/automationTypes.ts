@@ -5,7 +5,7 @@
 import type { components as CampaignsSpec } from './generated/campaigns.js';
 import type { components as ContactsSpec } from './generated/contacts.js';
 import type { components as WorkflowsSpec } from './generated/workflows.js';
-import type { Contact } from './types.js';
+import type { Contact, CustomFieldValueInput } from './types.js';
 
 type C = ContactsSpec['schemas'];
 
@@ -36,7 +36,10 @@ export interface BulkTagsItem {
 }
 export type BulkTagsResponse = Omit<C['UpdateTagsResponseDTO'], 'responses'> & { responses?: BulkTagsItem[] };
 
-export type UpsertContactBody = Omit<C['UpsertContactDto'], 'customFields' | 'dateOfBirth'> & { dateOfBirth?: string };
+export type UpsertContactBody = Omit<C['UpsertContactDto'], 'customFields' | 'dateOfBirth'> & {
+  dateOfBirth?: string;
+  customFields?: CustomFieldValueInput[];
+};
 /** Live answers also carry `succeded` and `succeeded` (shared/reference/ghl-recordings/upsert-contact.json). */
 export interface UpsertContactResponse {
   new?: boolean;

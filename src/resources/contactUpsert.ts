@@ -6,6 +6,7 @@ import { InvalidInputError } from '../lib/input.js';
 import { action, type ResourceOperations } from '../operations/define.js';
 import contactSample from '../samples/contact.json' with { type: 'json' };
 import { readCommonFields, standardFields } from './contacts.js';
+import { customFieldInputs, customFieldsBody } from './customFields.js';
 import { tagsField, userIdField } from './fields.js';
 import { contactOutputFields, toContact } from './shapes.js';
 
@@ -58,7 +59,12 @@ const lookupOwner = async (api: GhlClient, locationId: string, by: { email?: str
 
 export const createOrUpdateContact = action({
   key: 'create_or_update_contact',
-  endpoints: ['POST /contacts/upsert', 'GET /contacts/search/duplicate', 'POST /contacts/{contactId}/tags'],
+  endpoints: [
+    'GET /locations/{locationId}/customFields',
+    'POST /contacts/upsert',
+    'GET /contacts/search/duplicate',
+    'POST /contacts/{contactId}/tags',
+  ],
   noun: 'Contact',
   label: 'Create or Update Contact',
   description:
@@ -95,6 +101,7 @@ export const createOrUpdateContact = action({
     },
     userIdField(),
     tagsField({ helpText: 'Tags to add, one per line. Tags the contact already has are kept.' }),
+    customFieldInputs,
     {
       key: 'stopOnDroppedData',
       label: 'Stop If GHL Ignores a Value',
@@ -128,9 +135,15 @@ export const createOrUpdateContact = action({
       stopOnDroppedData: read.bool('stopOnDroppedData') ?? true,
     };
   },
-  perform: async ({ z, api, input, locationId }) => {
+  perform: async ({ z, api, input, locationId, bundle }) => {
     const sent = input.body;
-    const res = await api.post<UpsertContactResponse>(path`/contacts/upsert`, { locationId, ...sent }, { skipThrowForStatus: true });
+    // Custom field values are checked and converted against the definitions (read only when some are given).
+    const customFields = await customFieldsBody(api, locationId, bundle.inputData ?? {});
+    const res = await api.post<UpsertContactResponse>(
+      path`/contacts/upsert`,
+      { locationId, ...sent, ...(customFields ? { customFields } : {}) },
+      { skipThrowForStatus: true },
+    );
     if (res.status === 422 && !sent.email) {
       throw new z.errors.Error(
         `GHL refused to create or update by phone alone: ${ghlMessage(res.data) ?? 'HTTP 422'}. GHL has refused phone-only upserts before (n8n-io/n8n#11353); map the Email too, or use Find or Create Contact.`,

@@ -126,3 +126,24 @@ describe('Create or Update Contact (create_or_update_contact)', () => {
     await rejectsWith(perform(op(), { email: 'not-an-email' }), 'AppError', '"Email" is not a valid email address: "not-an-email".');
   });
 });
+
+describe('Create or Update Contact with custom fields', () => {
+  it('reads the definitions, converts the values and sends them in the upsert', async () => {
+    const FIELD = 'fldEcwidCustomerId01';
+    const scope = ghlApi()
+      .get(`/locations/${LOCATION_ID}/customFields`)
+      .query({ model: 'contact' })
+      .reply(200, {
+        customFields: [{ id: FIELD, name: 'Ecwid Customer ID', fieldKey: 'contact.ecwid_customer_id', dataType: 'TEXT', model: 'contact' }],
+      })
+      .post('/contacts/upsert', {
+        locationId: LOCATION_ID,
+        email: 'rosa.delgado@example.com',
+        customFields: [{ id: FIELD, field_value: '177737165' }],
+      })
+      .reply(200, { new: false, contact: { ...stored, customFields: [{ id: FIELD, value: '177737165' }] } });
+    const out = await perform(op(), { email: 'rosa.delgado@example.com', [`customField__${FIELD}`]: '177737165' });
+    expect(out.customFields).toEqual([{ id: FIELD, value: '177737165' }]);
+    scope.done();
+  });
+});
