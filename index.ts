@@ -11,6 +11,12 @@ import { notesOperations } from './src/resources/notes.js';
 import { tagsOperations } from './src/resources/tags.js';
 import { taskSearchOrCreates, tasksOperations } from './src/resources/tasks.js';
 import { usersOperations } from './src/resources/users.js';
+import { campaignsOperations } from './src/resources/campaigns.js';
+import { contactUpsertOperations } from './src/resources/contactUpsert.js';
+import { followersOperations } from './src/resources/followers.js';
+import { tagTriggerOperations } from './src/resources/tagTrigger.js';
+import { bulkTagsOperations } from './src/resources/tagsBulk.js';
+import { workflowsOperations } from './src/resources/workflows.js';
 
 /** Every GHL noun declares its operations in src/resources/<noun>.ts; this file only gathers them. */
 const resources: ResourceOperations[] = [
@@ -22,6 +28,12 @@ const resources: ResourceOperations[] = [
   businessesOperations,
   usersOperations,
   customFieldsOperations,
+  contactUpsertOperations,
+  tagTriggerOperations,
+  bulkTagsOperations,
+  followersOperations,
+  workflowsOperations,
+  campaignsOperations,
 ];
 
 export default defineApp({

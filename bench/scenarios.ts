@@ -8,6 +8,7 @@
  */
 import App from '../index.js';
 import type { ZapRunner } from '../recipes/zap-runner.js';
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../sandbox/automation.js';
 import type { Sandbox } from '../sandbox/server.js';
 
 export type Kind = 'triggers' | 'searches' | 'creates';
@@ -307,6 +308,49 @@ export const SCENARIOS: Scenario[] = [
     tags: ['wholesale', 'spring-2026'],
   })),
   actionOp('remove_tags_from_contact', 'Remove Tags from Contact', 'one tag', (ids) => ({ contactId: ids.olivia, tags: ['vip'] })),
+
+  // ---- issue 11: workflows, campaigns, upsert, followers, notes by id, bulk tags, tag trigger
+  trigger('contact_tag_added', 'Contact Tag Added', 'poll (tag filter)', () => ({ tag: 'vip' })),
+  searchOp('find_note_by_id', 'Find Note by ID', 'existing note', (ids) => ({ contactId: ids.olivia, noteId: ids.oliviaNote })),
+  actionOp('delete_note', 'Delete Note', 'existing note', (ids) => ({ contactId: ids.olivia, noteId: ids.oliviaNote }), {
+    floor: { requests: 2, roundTrips: 2 },
+    floorWhy: "the step returns what it deleted and must not delete another contact's note: the note is read (GET) before the DELETE",
+  }),
+  actionOp('create_or_update_contact', 'Create or Update Contact', 'existing contact by email', (ids) => ({
+    email: ids.oliviaEmail,
+    city: 'Shelburne',
+  })),
+  actionOp(
+    'create_or_update_contact',
+    'Create or Update Contact',
+    'new contact with a tag',
+    () => ({ firstName: 'Nadia', email: 'nadia.okafor@example.com', tags: ['customer'] }),
+    {
+      floor: { requests: 2, roundTrips: 2 },
+      floorWhy: "tags are added with the contact's id after the upsert: `tags` in the upsert body would replace an existing contact's tags",
+    },
+  ),
+  actionOp('update_tags_on_contacts', 'Add or Remove Tags on Several Contacts', 'add a tag to 2 contacts', (ids) => ({
+    action: 'add',
+    contactIds: [ids.olivia, ids.ethan],
+    tags: ['spring-2026'],
+  })),
+  actionOp('add_followers', 'Add Followers', 'one user', (ids) => ({ contactId: ids.olivia, followers: [ids.dana] })),
+  actionOp('remove_followers', 'Remove Followers', 'one user', (ids) => ({ contactId: ids.olivia, followers: [ids.dana] })),
+  ...(
+    [
+      ['add_contact_to_workflow', 'Add Contact to Workflow', 'workflowId', SEED_WORKFLOWS.welcome, 'workflow'],
+      ['remove_contact_from_workflow', 'Remove Contact from Workflow', 'workflowId', SEED_WORKFLOWS.welcome, 'workflow'],
+      ['add_contact_to_campaign', 'Add Contact to Campaign', 'campaignId', SEED_CAMPAIGNS.newsletter, 'campaign'],
+      ['remove_contact_from_campaign', 'Remove Contact from Campaign', 'campaignId', SEED_CAMPAIGNS.newsletter, 'campaign'],
+    ] as const
+  ).map(([key, label, field, id, kind]) =>
+    actionOp(key, label, `published ${kind}`, (ids) => ({ contactId: ids.olivia, [field]: id }), {
+      floor: { requests: 2, roundTrips: 2 },
+      floorWhy: `the ${kind} list is read first, so a deleted or draft ${kind} is reported instead of the contact silently going nowhere (GHL has no GET for one ${kind})`,
+    }),
+  ),
+  actionOp('remove_contact_from_all_campaigns', 'Remove Contact from All Campaigns', 'one contact', (ids) => ({ contactId: ids.olivia })),
 
   // ---- multi-step (Zapier runs each step in its own request to the app)
   {

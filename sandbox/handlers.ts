@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Appointment, Contact, CustomFieldValue, Note, SandboxState, Task } from './state.js';
+import { automationHandlers } from './automation.js';
 
 export interface HandlerCtx {
   state: SandboxState;
@@ -1260,4 +1261,5 @@ export const HANDLERS: Record<string, (ctx: HandlerCtx) => HandlerResult> = {
   'users:search-users': searchUsers,
   'businesses:get-businesses-by-location': businessesByLocation,
   'businesses:get-business': getBusiness,
+  ...automationHandlers((status, body) => new HttpError(status, body)),
 };

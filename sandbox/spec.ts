@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { Operation } from 'openapi-backend';
+import { AUTOMATION_IMPLEMENTED, patchAutomationSpec } from './automation.js';
 
 /** Spec file (without .json) per first path segment. */
 export const SPEC_BY_SEGMENT: Record<string, string> = {
@@ -17,6 +18,8 @@ export const SPEC_BY_SEGMENT: Record<string, string> = {
   calendars: 'calendars',
   oauth: 'oauth',
   'custom-fields': 'custom-fields',
+  workflows: 'workflows',
+  campaigns: 'campaigns',
 };
 
 /** operationIds (per spec file) that the sandbox implements. */
@@ -46,6 +49,7 @@ export const IMPLEMENTED: Record<string, string[]> = {
     'update-note',
     'delete-note',
     'get-appointments-for-contact',
+    ...(AUTOMATION_IMPLEMENTED['contacts'] ?? []),
   ],
   locations: ['get-location', 'get-location-tags', 'get-custom-fields', 'task-search'],
   users: ['get-user-by-location', 'search-users'],
@@ -53,6 +57,8 @@ export const IMPLEMENTED: Record<string, string[]> = {
   calendars: ['get-appointment'],
   oauth: ['get-access-token'],
   'custom-fields': [],
+  workflows: AUTOMATION_IMPLEMENTED['workflows'] ?? [],
+  campaigns: AUTOMATION_IMPLEMENTED['campaigns'] ?? [],
 };
 
 /** Flat list `<spec>:<operationId>` of implemented operations (for spec-coverage reports). */
@@ -99,6 +105,7 @@ function patchSpec(name: string, doc: JsonObject): void {
     for (const [p, v] of Object.entries(doc['paths'])) paths[p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p] = v;
     doc['paths'] = paths;
   }
+  patchAutomationSpec(name, doc);
   const schemas = isObj(doc['components']) && isObj(doc['components']['schemas']) ? doc['components']['schemas'] : {};
   if (name === 'contacts') {
     // The live PUT accepts companyName, which the spec's UpdateContactDto leaves out (highlevel-api-docs#314:

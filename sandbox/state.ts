@@ -22,6 +22,8 @@ export const ALL_SCOPES = [
   'businesses.readonly',
   'calendars/events.readonly',
   'calendars.readonly',
+  'workflows.readonly',
+  'campaigns.readonly',
 ];
 
 export interface CustomFieldValue {

@@ -13,6 +13,16 @@ type Spec = {
   paths: Record<string, Record<string, { operationId: string; security?: Array<Record<string, string[]>>; deprecated?: boolean }>>;
 };
 
+/**
+ * Scopes the spec leaves out. `POST /contacts/bulk/tags/update/{type}` declares no `security` (its
+ * documentation page says "None"), but it changes contacts' tags, which every other endpoint guards
+ * with `contacts.write` (Scopes.md lists the tag endpoints under it), and the app asks for that
+ * scope anyway; no GHL answer without it has been observed.
+ */
+const SCOPE_CORRECTIONS: Record<string, string[]> = {
+  'POST /contacts/bulk/tags/update/{type}': ['contacts.write'],
+};
+
 let index: Map<string, SpecOperation> | undefined;
 
 export const specIndex = (dir = resolve(process.cwd(), 'openapi/apps')): Map<string, SpecOperation> => {
@@ -23,8 +33,9 @@ export const specIndex = (dir = resolve(process.cwd(), 'openapi/apps')): Map<str
     for (const [path, methods] of Object.entries(spec.paths)) {
       for (const [method, op] of Object.entries(methods)) {
         if (!op || typeof op !== 'object' || !('operationId' in op)) continue;
-        const scopes = [...new Set((op.security ?? []).flatMap((s) => Object.values(s).flat()))];
-        index.set(`${method.toUpperCase()} ${path}`, {
+        const key = `${method.toUpperCase()} ${path}`;
+        const scopes = SCOPE_CORRECTIONS[key] ?? [...new Set((op.security ?? []).flatMap((s) => Object.values(s).flat()))];
+        index.set(key, {
           spec: file.replace(/\.json$/, ''),
           operationId: op.operationId,
           scopes,

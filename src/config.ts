@@ -38,4 +38,6 @@ export const OAUTH_SCOPES = [
   'locations/tasks.readonly',
   'users.readonly',
   'businesses.readonly',
+  'workflows.readonly',
+  'campaigns.readonly',
 ] as const;

@@ -418,7 +418,7 @@ const field = (key: string, label: string, helpText: string, extra: Partial<Inpu
   ...extra,
 });
 
-const standardFields = {
+export const standardFields = {
   firstName: field('firstName', 'First Name', "The contact's first (given) name."),
   lastName: field('lastName', 'Last Name', "The contact's last (family) name."),
   name: field('name', 'Full Name', 'Only needed when the name comes in one piece; otherwise GHL builds it from First Name and Last Name.'),
@@ -448,7 +448,7 @@ const forUpdate = (f: InputField): InputField => ({ ...f, helpText: `${String(f.
  * live PUT accepts (highlevel-api-docs#314 tested the PUT field by field: only `gender`,
  * `locationId`, `id` and the `*LowerCase` fields are refused with 422).
  */
-const readCommonFields = (read: InputReader) => {
+export const readCommonFields = (read: InputReader) => {
   const country = read.text('country', { max: 100 });
   if (country !== undefined && !/^[A-Za-z]{2}$/.test(country)) {
     fail(`"Country" must be a two-letter ISO country code like US, GB or DE, but got "${country}".`);

@@ -1,9 +1,10 @@
+import { ghlErrorFor, ghlMessage } from '../http/errors.js';
 import { path } from '../http/ghl.js';
 import { InvalidInputError } from '../lib/input.js';
 import type { CreateNoteBody, Note, UpdateNoteBody } from '../ghl/types.js';
-import { action, pollingTrigger, search, type ResourceOperations } from '../operations/define.js';
+import { action, pollingTrigger, search, type OperationContext, type ResourceOperations } from '../operations/define.js';
 import noteSample from '../samples/note.json' with { type: 'json' };
-import { containsText, getContactNotes, newestFirst } from './contactRecords.js';
+import { containsText, getContactNotes, isNotFoundResponse, newestFirst, type MissingContact } from './contactRecords.js';
 import { contactIdField, noteIdField, userIdField } from './fields.js';
 import { noteOutputFields, toNote, type NoteOutput } from './shapes.js';
 
@@ -167,8 +168,81 @@ export const updateNote = action({
   },
 });
 
+/**
+ * One note by id: `GET /contacts/:contactId/notes/:id` → `{ note }` (ghl-api.md §2.10). A note that
+ * is missing, or that belongs to another contact, is `undefined`: GHL answers 400 "Note with id …
+ * not found" (404 on some paths). A missing contact is also `undefined` for a search (`'empty'`,
+ * a Zapier search must not fail when nothing is found) and GHL's error for an action.
+ */
+const fetchNote = async (
+  { z, api, input }: OperationContext<{ contactId: string; noteId: string }>,
+  missingContact: MissingContact,
+): Promise<NoteOutput | undefined> => {
+  const res = await api.request<{ note?: Note | null }>({
+    method: 'GET',
+    path: path`/contacts/${input.contactId}/notes/${input.noteId}`,
+    idempotent: true,
+    skipThrowForStatus: true,
+  });
+  const says = ghlMessage(res.data) ?? '';
+  if (isNotFoundResponse(res) && (missingContact === 'empty' || !/contact/i.test(says))) return undefined;
+  const error = ghlErrorFor(z, res);
+  if (error) throw error;
+  const note = res.data?.note;
+  if (!note || (note.contactId && note.contactId !== input.contactId)) return undefined;
+  return toNote({ id: input.noteId, ...note }, input.contactId);
+};
+
+export const findNoteById = search({
+  key: 'find_note_by_id',
+  endpoints: ['GET /contacts/{contactId}/notes/{id}'],
+  noun: 'Note',
+  label: 'Find Note by ID',
+  description: "Finds a contact's note by its ID.",
+  inputFields: [contactIdField({ helpText: 'The contact the note belongs to.' }), noteIdField({ dependsOn: ['contactId'] })],
+  outputFields: noteOutputFields,
+  sample: noteSample,
+  parse: (read) => ({ contactId: read.requiredId('contactId'), noteId: read.requiredId('noteId') }),
+  perform: async (ctx) => {
+    const note = await fetchNote(ctx, 'empty');
+    return note ? [note] : [];
+  },
+});
+
+export const deleteNote = action({
+  key: 'delete_note',
+  endpoints: ['GET /contacts/{contactId}/notes/{id}', 'DELETE /contacts/{contactId}/notes/{id}'],
+  noun: 'Note',
+  label: 'Delete Note',
+  description: 'Deletes a note from a contact and returns what was deleted.',
+  inputFields: [contactField, noteIdField({ dependsOn: ['contactId'] })],
+  outputFields: [...noteOutputFields, { key: 'deleted', label: 'Deleted', type: 'boolean' }],
+  sample: { ...noteSample, deleted: true },
+  parse: (read) => ({ contactId: read.requiredId('contactId'), noteId: read.requiredId('noteId') }),
+  perform: async (ctx) => {
+    // Read first: the output keeps what was deleted, and a wrong id is reported instead of sent to DELETE.
+    const note = await fetchNote(ctx, 'throw');
+    if (!note) {
+      throw new ctx.z.errors.Error(
+        `No note "${ctx.input.noteId}" on this contact; nothing was deleted. It may have been deleted already, or belong to another contact.`,
+        'note_not_found',
+        404,
+      );
+    }
+    const res = await ctx.api.delete<{ succeded?: boolean }>(path`/contacts/${ctx.input.contactId}/notes/${ctx.input.noteId}`);
+    if (res.data?.succeded === false) {
+      throw new ctx.z.errors.Error(
+        `GHL did not delete note "${ctx.input.noteId}" (it answered succeded: false). Nothing was changed; retrying the step may help.`,
+        'ghl_not_deleted',
+        502,
+      );
+    }
+    return { ...note, deleted: true };
+  },
+});
+
 export const notesOperations: ResourceOperations = {
   triggers: [newNote, noteList],
-  searches: [findNote],
-  creates: [createNote, updateNote],
+  searches: [findNote, findNoteById],
+  creates: [createNote, updateNote, deleteNote],
 };

@@ -10,6 +10,7 @@
  *
  * Seeded and reproducible: FUZZ_SEED=<n> (default below) and FUZZ_RUNS=<total> (default 10,000).
  */
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../../sandbox/automation.js';
 import fc from 'fast-check';
 import App from '../../index.js';
 import { createWorld, createZ, type FuzzWorld } from './fuzz-harness.js';
@@ -101,6 +102,8 @@ const ids = () => {
     s.marcus,
     s.ecwidField,
     s.groupField,
+    ...Object.values(SEED_WORKFLOWS),
+    ...Object.values(SEED_CAMPAIGNS),
   ];
 };
 
@@ -207,11 +210,24 @@ const listArb = fc.oneof(
 );
 const intArb = fc.oneof(fc.integer({ min: -5, max: 200 }), fc.constantFrom('25', '1', '0', '100', '101', '2.5', 'ten', ' 7 '), weird);
 
-const ID_KEYS = new Set(['contactId', 'taskId', 'noteId', 'businessId', 'assignedTo', 'userId', 'customFieldId']);
+const ID_KEYS = new Set([
+  'contactId',
+  'taskId',
+  'noteId',
+  'businessId',
+  'assignedTo',
+  'userId',
+  'customFieldId',
+  'workflowId',
+  'campaignId',
+]);
+/** List fields of ids (Followers, Contact IDs of the bulk tag step). */
+const ID_LIST_KEYS = new Set(['followers', 'contactIds']);
 
 /** A value generator for one input field, chosen by its key, type, list and choices. */
 const arbFor = (f: Field): fc.Arbitrary<unknown> => {
   if (ID_KEYS.has(f.key)) return idArb();
+  if (ID_LIST_KEYS.has(f.key)) return fc.oneof(fc.array(idArb(), { maxLength: 4 }), listArb);
   if (f.key === 'email') return emailArb;
   if (f.key === 'phone') return phoneArb;
   if (f.type === 'datetime' || /date/i.test(f.key)) return dateArb;

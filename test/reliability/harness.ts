@@ -6,6 +6,7 @@
  *
  * Plain TypeScript (no jest): `npm run matrix` runs it under tsx, test/reliability/*.test.ts under jest.
  */
+import { automationSnapshot } from '../../sandbox/automation.js';
 import { ZapRunner } from '../../recipes/zap-runner.js';
 import { issueTokenPair } from '../../sandbox/oauth.js';
 import { startSandbox, type RequestLogEntry, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
@@ -248,6 +249,7 @@ export class Harness {
       businesses: sortById(s.businesses.values()),
       tags: sortById(s.tags.values()),
       customFields: sortById(s.customFields.values()),
+      ...automationSnapshot(s),
     });
   }
 

@@ -8,6 +8,7 @@ import App from '../../index.js';
 import { loadEcwidEvent, type EcwidEvent } from '../../recipes/ecwid.js';
 import { profilePull, removeCustomer, settingsFor, syncCustomer } from '../../recipes/flows.js';
 import type { ZapRunner } from '../../recipes/zap-runner.js';
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../../sandbox/automation.js';
 import type { Sandbox } from '../../sandbox/server.js';
 import type { SandboxState } from '../../sandbox/state.js';
 
@@ -189,6 +190,31 @@ const INPUTS: Record<string, (ids: SeedIds) => Input> = {
   'creates/add_tags_to_contact': (ids) => ({ contactId: ids.olivia, tags: ['wholesale', 'newsletter'] }),
   'creates/remove_tags_from_contact': (ids) => ({ contactId: ids.olivia, tags: ['vip'] }),
   'hydrators/contactProfile': (ids) => ({ contactId: ids.olivia }),
+  // issue 11
+  'triggers/workflow_list': () => ({}),
+  'triggers/campaign_list': () => ({}),
+  'triggers/contact_tag_added': () => ({ tag: 'vip' }),
+  'searches/find_note_by_id': (ids) => ({ contactId: ids.olivia, noteId: ids.oliviaNote }),
+  'creates/delete_note': (ids) => ({ contactId: ids.olivia, noteId: ids.oliviaNote }),
+  'creates/create_or_update_contact': (ids) => ({
+    firstName: jules.firstName,
+    lastName: jules.lastName,
+    email: jules.email,
+    phone: jules.phone,
+    city: jules.city,
+    country: jules.country,
+    source: 'Ecwid',
+    tags: ['ecwid-customer'],
+    assignedTo: ids.marcus,
+  }),
+  'creates/update_tags_on_contacts': (ids) => ({ action: 'add', contactIds: [ids.olivia, ids.jamal], tags: ['vip-2026'] }),
+  'creates/add_followers': (ids) => ({ contactId: ids.olivia, followers: [ids.marcus] }),
+  'creates/remove_followers': (ids) => ({ contactId: ids.olivia, followers: [ids.marcus] }),
+  'creates/add_contact_to_workflow': (ids) => ({ contactId: ids.olivia, workflowId: SEED_WORKFLOWS.welcome }),
+  'creates/remove_contact_from_workflow': (ids) => ({ contactId: ids.olivia, workflowId: SEED_WORKFLOWS.welcome }),
+  'creates/add_contact_to_campaign': (ids) => ({ contactId: ids.olivia, campaignId: SEED_CAMPAIGNS.newsletter }),
+  'creates/remove_contact_from_campaign': (ids) => ({ contactId: ids.olivia, campaignId: SEED_CAMPAIGNS.newsletter }),
+  'creates/remove_contact_from_all_campaigns': (ids) => ({ contactId: ids.olivia }),
 };
 
 /** Search-or-create inputs: the search step's and the create step's. */

@@ -191,11 +191,12 @@ describe('sandbox limits, faults and control', () => {
     expect(ops).toContain('oauth:get-access-token');
     expect(ops).toContain('contacts:add-remove-contact-from-business');
     expect(ops).toContain('calendars:get-appointment');
-    expect(ops).toHaveLength(34);
+    expect(ops).toContain('workflows:get-workflow');
+    expect(ops).toHaveLength(44);
   });
 
   test('spec operations not implemented → 501 after auth and validation', async () => {
-    const r = await call(sb, token, 'POST', `/contacts/${'a'.repeat(20)}/followers`, { body: { followers: ['x'] } });
+    const r = await call(sb, token, 'GET', `/users/${'a'.repeat(20)}`);
     expect(r.status).toBe(501);
     expect(r.body.error).toBe('Not Implemented');
   });
