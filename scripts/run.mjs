@@ -129,7 +129,7 @@ const pickNode = () => {
     return packaged;
   }
   fail(
-    `Node ${MIN_MAJOR} or newer is needed (Zapier's runtime) and this host has ${process.versions.node}; no Node ${MIN_MAJOR} package exists for ${process.platform}-${process.arch}. Install Node ${MIN_MAJOR} (\`nvm install\` reads .nvmrc) and run again.`,
+    `Node ${MIN_MAJOR} or newer is needed (Zapier's runtime) and this host has ${process.versions.node}; no Node ${MIN_MAJOR} package is installed for ${process.platform}-${process.arch} (tools/node22: \`npm ci\` installs it where one exists). Install Node ${MIN_MAJOR} (\`nvm install\` reads .nvmrc) and run again.`,
   );
 };
 const node = pickNode();
