@@ -189,6 +189,7 @@ const INPUTS: Record<string, (ids: SeedIds) => Input> = {
   'creates/add_tags_to_contact': (ids) => ({ contactId: ids.olivia, tags: ['wholesale', 'newsletter'] }),
   'creates/remove_tags_from_contact': (ids) => ({ contactId: ids.olivia, tags: ['vip'] }),
   'hydrators/contactProfile': (ids) => ({ contactId: ids.olivia }),
+  'hydrators/customFieldsByName': (ids) => ({ values: [{ id: ids.ecwidField, value: ids.oliviaEcwidId }] }),
 };
 
 /** Search-or-create inputs: the search step's and the create step's. */
