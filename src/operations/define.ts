@@ -26,8 +26,6 @@ export interface OutputField {
   type?: 'string' | 'number' | 'boolean' | 'datetime' | 'integer';
   list?: boolean;
   primary?: boolean;
-  /** Shown first in the Zap editor's field picker. */
-  important?: boolean;
 }
 
 /** Output fields built from the account (e.g. one per GHL custom field), when the Zap editor loads the step. */

@@ -817,7 +817,7 @@ export const deleteContact = action({
   ],
   outputFields: [
     { key: 'id', label: 'ID' },
-    { key: 'contactId', label: 'Contact ID', important: true },
+    { key: 'contactId', label: 'Contact ID' },
     { key: 'deleted', label: 'Deleted', type: 'boolean' },
     { key: 'name', label: 'Full Name' },
     { key: 'email', label: 'Email' },
@@ -923,7 +923,7 @@ export const archiveContact = action({
   ],
   outputFields: [
     { key: 'id', label: 'ID' },
-    { key: 'contactId', label: 'Contact ID', important: true },
+    { key: 'contactId', label: 'Contact ID' },
     { key: 'archived', label: 'Archived', type: 'boolean' },
     { key: 'name', label: 'Full Name' },
     { key: 'email', label: 'Email' },

@@ -186,18 +186,21 @@ export const nextOpenTask = (tasks: TaskOutput[]): TaskOutput | null =>
 
 /**
  * Every output carries `id` (Zapier's key for dedupe and search connectors) and the same value as
- * `<noun>Id`: the second is the one labelled with the noun ("Contact ID") and marked important, so
- * the editor shows no "Contact ID (copy)".
+ * `<noun>Id`: the second is the one labelled with the noun ("Contact ID"), so the editor shows no
+ * "Contact ID (copy)". The fields users map most come first: Zapier CLI 19.1.0's output field
+ * schema has no `important` flag (PlainOutputFieldSchema: key, label, type, list, children, dict,
+ * required, default, primary, steadyState, sample), and the field picker keeps the declared order.
  */
 export const contactOutputFields: OutputField[] = [
   { key: 'id', label: 'ID' },
-  { key: 'contactId', label: 'Contact ID', important: true },
-  { key: 'locationId', label: 'Sub-account (Location) ID' },
-  { key: 'name', label: 'Full Name', important: true },
+  { key: 'contactId', label: 'Contact ID' },
+  { key: 'name', label: 'Full Name' },
+  { key: 'email', label: 'Email' },
+  { key: 'phone', label: 'Phone' },
+  { key: 'tags', label: 'Tags', list: true },
   { key: 'firstName', label: 'First Name' },
   { key: 'lastName', label: 'Last Name' },
-  { key: 'email', label: 'Email', important: true },
-  { key: 'phone', label: 'Phone', important: true },
+  { key: 'locationId', label: 'Sub-account (Location) ID' },
   { key: 'additionalEmails', label: 'Additional Emails', list: true },
   { key: 'additionalPhones', label: 'Additional Phones', list: true },
   { key: 'companyName', label: 'Company Name' },
@@ -218,7 +221,6 @@ export const contactOutputFields: OutputField[] = [
   { key: 'dndSettings__WhatsApp__status', label: 'Do Not Disturb for WhatsApp (active or inactive)' },
   { key: 'dndSettings__GMB__status', label: 'Do Not Disturb for Google Business Messages (active or inactive)' },
   { key: 'dndSettings__FB__status', label: 'Do Not Disturb for Facebook (active or inactive)' },
-  { key: 'tags', label: 'Tags', list: true, important: true },
   { key: 'assignedTo', label: 'Assigned User ID' },
   { key: 'followers', label: 'Follower User IDs', list: true },
   { key: 'businessId', label: 'Business ID' },
@@ -229,29 +231,29 @@ export const contactOutputFields: OutputField[] = [
 
 export const taskOutputFields: OutputField[] = [
   { key: 'id', label: 'ID' },
-  { key: 'taskId', label: 'Task ID', important: true },
-  { key: 'contactId', label: 'Contact ID', important: true },
-  { key: 'title', label: 'Title', important: true },
+  { key: 'taskId', label: 'Task ID' },
+  { key: 'contactId', label: 'Contact ID' },
+  { key: 'title', label: 'Title' },
+  { key: 'dueDate', label: 'Due Date', type: 'datetime' },
+  { key: 'completed', label: 'Completed', type: 'boolean' },
   { key: 'body', label: 'Description' },
   { key: 'assignedTo', label: 'Assigned User ID' },
-  { key: 'dueDate', label: 'Due Date', type: 'datetime', important: true },
-  { key: 'completed', label: 'Completed', type: 'boolean', important: true },
   { key: 'dateAdded', label: 'Date Added', type: 'datetime' },
   { key: 'dateUpdated', label: 'Date Updated', type: 'datetime' },
 ];
 
 export const noteOutputFields: OutputField[] = [
   { key: 'id', label: 'ID' },
-  { key: 'noteId', label: 'Note ID', important: true },
-  { key: 'contactId', label: 'Contact ID', important: true },
-  { key: 'body', label: 'Note', important: true },
+  { key: 'noteId', label: 'Note ID' },
+  { key: 'contactId', label: 'Contact ID' },
+  { key: 'body', label: 'Note' },
   { key: 'userId', label: 'Author User ID' },
   { key: 'dateAdded', label: 'Date Added', type: 'datetime' },
 ];
 
 export const appointmentOutputFields: OutputField[] = [
   { key: 'id', label: 'ID' },
-  { key: 'appointmentId', label: 'Appointment ID', important: true },
+  { key: 'appointmentId', label: 'Appointment ID' },
   { key: 'contactId', label: 'Contact ID' },
   { key: 'calendarId', label: 'Calendar ID' },
   { key: 'title', label: 'Title' },

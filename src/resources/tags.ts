@@ -54,7 +54,7 @@ const has = (tags: string[], tag: string) => tags.some((t) => t.toLowerCase() ==
 
 const outputFields = (changedKey: string, changedLabel: string): OutputField[] => [
   { key: 'id', label: 'ID' },
-  { key: 'contactId', label: 'Contact ID', important: true },
+  { key: 'contactId', label: 'Contact ID' },
   { key: 'tags', label: 'All Tags (After the Change)', list: true },
   { key: changedKey, label: changedLabel, list: true },
 ];

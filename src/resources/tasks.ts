@@ -404,7 +404,7 @@ export const deleteTask = action({
   inputFields: [contactField, taskField],
   outputFields: [
     { key: 'id', label: 'ID' },
-    { key: 'taskId', label: 'Task ID', important: true },
+    { key: 'taskId', label: 'Task ID' },
     { key: 'contactId', label: 'Contact ID' },
     { key: 'title', label: 'Title' },
     { key: 'dueDate', label: 'Due Date', type: 'datetime' },

@@ -257,7 +257,7 @@ describe('writes', () => {
   it('Create Contact (create-contact.json)', async () => {
     const { request } = exchanges('create-contact')[0]!;
     ghl()
-      .post('/contacts/', request.data as object)
+      .post('/contacts/', request.data as nock.DataMatcherMap)
       .reply(200, recorded('create-contact'));
     const out = await run(op('creates', 'create_contact'), { firstName: 'Nango Dryrun', email: 'dryrun-save-v3-2026-07-17@example.com' });
     expect(out).toEqual({
@@ -356,7 +356,7 @@ describe('writes', () => {
     ghl()
       .get(`/contacts/${REC_CONTACT}/tasks`)
       .reply(200, recorded('list-contact-tasks'))
-      .post(`/contacts/${REC_CONTACT}/tasks`, request.data as object)
+      .post(`/contacts/${REC_CONTACT}/tasks`, request.data as nock.DataMatcherMap)
       .reply(200, recorded('create-contact-task'));
     expect(
       await run(op('creates', 'create_task'), { contactId: REC_CONTACT, title: 'Nango test task', dueDate: '2026-07-20T10:00:00Z' }),

@@ -215,6 +215,7 @@ const INPUTS: Record<string, (ids: SeedIds) => Input> = {
   'creates/add_contact_to_campaign': (ids) => ({ contactId: ids.olivia, campaignId: SEED_CAMPAIGNS.newsletter }),
   'creates/remove_contact_from_campaign': (ids) => ({ contactId: ids.olivia, campaignId: SEED_CAMPAIGNS.newsletter }),
   'creates/remove_contact_from_all_campaigns': (ids) => ({ contactId: ids.olivia }),
+  'hydrators/customFieldsByName': (ids) => ({ values: [{ id: ids.ecwidField, value: ids.oliviaEcwidId }] }),
 };
 
 /** Search-or-create inputs: the search step's and the create step's. */
