@@ -1,6 +1,7 @@
 /**
- * Sandbox handlers for workflows, campaigns, followers and bulk tags (issue 11), registered from
- * the HANDLERS table in handlers.ts. § numbers refer to shared/reference/ghl-api.md.
+ * Sandbox handlers for workflows, campaigns, followers and bulk tags (issue 11), and GHL's
+ * additional-email bug of the upsert (#337) around the existing upsert handler, registered from the
+ * HANDLERS table in handlers.ts. § numbers refer to shared/reference/ghl-api.md.
  *
  * Workflows, campaigns and enrolments hang off the location record (a WeakMap keyed by it):
  * `state.reset()` rebuilds the locations, so they go back to their seed with everything else.
@@ -299,10 +300,44 @@ const AUTOMATION_HANDLERS: Record<string, (ctx: HandlerCtx) => HandlerResult> = 
   'contacts:create-association': bulkTags,
 };
 
-/** The handlers, for the HANDLERS table of handlers.ts, which passes its HttpError. */
-export const automationHandlers = (makeError: ErrorMaker): Record<string, (ctx: HandlerCtx) => HandlerResult> => {
+type Handler = (ctx: HandlerCtx) => HandlerResult;
+
+const emailOf = (e: unknown): string | undefined =>
+  typeof e === 'string'
+    ? e
+    : typeof e === 'object' && e !== null && typeof (e as Obj)['email'] === 'string'
+      ? ((e as Obj)['email'] as string)
+      : undefined;
+
+/**
+ * GHL bug highlevel-api-docs#337, around the existing upsert handler: an upsert whose email is no
+ * contact's primary email but is one contact's *additional* email makes it that contact's primary
+ * and drops the old primary (it is not kept as an additional email). The rest is the usual upsert.
+ */
+const withAdditionalEmailBug =
+  (upsert: Handler): Handler =>
+  (ctx) => {
+    const b = bodyOf(ctx);
+    const email = typeof b['email'] === 'string' ? b['email'].trim().toLowerCase() : '';
+    if (email) {
+      const contacts = ctx.state.contactsOf(ctx.locationId);
+      const primary = contacts.some((c) => c.email?.toLowerCase() === email);
+      const holder = primary ? undefined : contacts.find((c) => c.additionalEmails.some((e) => emailOf(e)?.toLowerCase() === email));
+      if (holder) {
+        holder.email = email;
+        holder.additionalEmails = holder.additionalEmails.filter((e) => emailOf(e)?.toLowerCase() !== email);
+      }
+    }
+    return upsert(ctx);
+  };
+
+/**
+ * The handlers, for the HANDLERS table of handlers.ts, which passes its HttpError and the handlers
+ * this file wraps with a GHL quirk (the upsert).
+ */
+export const automationHandlers = (makeError: ErrorMaker, wrap: { upsertContact: Handler }): Record<string, Handler> => {
   httpError = makeError;
-  return AUTOMATION_HANDLERS;
+  return { ...AUTOMATION_HANDLERS, 'contacts:upsert-contact': withAdditionalEmailBug(wrap.upsertContact) };
 };
 
 /** operationIds per spec file, for IMPLEMENTED in sandbox/spec.ts. */

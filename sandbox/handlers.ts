@@ -1261,5 +1261,5 @@ export const HANDLERS: Record<string, (ctx: HandlerCtx) => HandlerResult> = {
   'users:search-users': searchUsers,
   'businesses:get-businesses-by-location': businessesByLocation,
   'businesses:get-business': getBusiness,
-  ...automationHandlers((status, body) => new HttpError(status, body)),
+  ...automationHandlers((status, body) => new HttpError(status, body), { upsertContact }),
 };

@@ -114,13 +114,24 @@ export const updateTagsOnContacts = action({
     };
     const res = await api.post<BulkTagsResponse>(path`/contacts/bulk/tags/update/${input.type}`, body);
     const responses = res.data?.responses ?? [];
+    if (res.data?.succeded === false && !responses.length) {
+      throw new z.errors.Error(
+        `GHL answered that it did not ${input.type} the tags (succeded: false) and named no contact. Check the contacts in GHL, then replay this step (it is safe to repeat).`,
+        'ghl_not_succeeded',
+        502,
+      );
+    }
     const failed = failedOf(responses);
-    // A contact GHL did not answer for is not reported as updated.
+    // With per-contact answers, a contact GHL did not answer for is not reported as updated; without
+    // any (not seen, but the spec's example is all we have), GHL's overall success stands for all.
     const answered = new Set(responses.map((r) => r.contactId));
-    const unanswered = input.contacts.filter((c) => !answered.has(c));
-    if (res.data?.succeded === false && !failed.length)
-      failed.push(...unanswered.map((contactId) => ({ contactId, message: 'GHL answered succeded: false' })));
-    const updatedContactIds = responses.filter((r) => r.type === 'success' && r.contactId).map((r) => r.contactId as string);
+    if (responses.length) {
+      for (const contactId of input.contacts)
+        if (!answered.has(contactId)) failed.push({ contactId, message: 'GHL gave no answer for this contact' });
+    }
+    const updatedContactIds = responses.length
+      ? responses.filter((r) => r.type === 'success' && r.contactId).map((r) => r.contactId as string)
+      : [...input.contacts];
     if (failed.length && input.stopOnFailure) {
       const list = failed.map((f) => `${f.contactId}: ${f.message}`).join('; ');
       throw new z.errors.Error(

@@ -81,6 +81,16 @@ describe('Create or Update Contact against the sandbox', () => {
   });
 });
 
+describe('Create or Update Contact: what it cannot see (#337)', () => {
+  it('an email that is another contact’s additional email: GHL answers as for any update, so the step cannot report the lost primary', async () => {
+    const olivia = contact('Olivia');
+    olivia.additionalEmails = ['olivia.shop@example.com'];
+    const out = await zap.perform('creates', 'create_or_update_contact', { email: 'olivia.shop@example.com' });
+    expect([out.id, out.result, out.email, out.ignoredFields]).toEqual([olivia.id, 'updated', 'olivia.shop@example.com', []]);
+    expect(sb.state.contacts.get(olivia.id)!.email).toBe('olivia.shop@example.com');
+  });
+});
+
 describe('workflows and campaigns against the sandbox', () => {
   it('adds to a published workflow once, even when the step is replayed (re-entry off)', async () => {
     const olivia = contact('Olivia').id;

@@ -114,3 +114,44 @@ describe('Add or Remove Tags on Several Contacts (update_tags_on_contacts)', () 
     );
   });
 });
+
+describe('Add or Remove Tags on Several Contacts: answers without per-contact detail', () => {
+  it('a contact missing from GHL’s per-contact answers is reported, not counted as updated', async () => {
+    const scope = ghlApi()
+      .post('/contacts/bulk/tags/update/add', { contacts: [A, B], tags: ['vip'], locationId: LOCATION_ID })
+      .reply(201, { succeded: true, errorCount: 0, responses: [ok(A, ['vip'])] });
+    const out = await perform(create('update_tags_on_contacts'), {
+      action: 'add',
+      contactIds: [A, B],
+      tags: ['vip'],
+      stopOnFailure: false,
+    });
+    expect(out).toMatchObject({
+      updatedContactIds: [A],
+      errorCount: 1,
+      failed: [{ contactId: B, message: 'GHL gave no answer for this contact' }],
+    });
+    scope.done();
+  });
+
+  it('succeded: false without any per-contact answer is an error', async () => {
+    const scope = ghlApi()
+      .post('/contacts/bulk/tags/update/add', { contacts: [A], tags: ['vip'], locationId: LOCATION_ID })
+      .reply(201, { succeded: false, errorCount: 0, responses: [] });
+    await rejectsWith(
+      perform(create('update_tags_on_contacts'), { action: 'add', contactIds: [A], tags: ['vip'] }),
+      'AppError',
+      'GHL answered that it did not add the tags (succeded: false) and named no contact. Check the contacts in GHL, then replay this step (it is safe to repeat).',
+    );
+    scope.done();
+  });
+
+  it('succeded: true without per-contact answers counts every contact as updated', async () => {
+    const scope = ghlApi()
+      .post('/contacts/bulk/tags/update/remove', { contacts: [A, B], tags: ['vip'], locationId: LOCATION_ID })
+      .reply(201, { succeded: true, errorCount: 0 });
+    const out = await perform(create('update_tags_on_contacts'), { action: 'remove', contactIds: [A, B], tags: ['vip'] });
+    expect(out).toMatchObject({ updatedContactIds: [A, B], errorCount: 0, failed: [] });
+    scope.done();
+  });
+});

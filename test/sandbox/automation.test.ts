@@ -167,4 +167,22 @@ describe('sandbox workflows, campaigns, followers and bulk tags', () => {
     const noLoc = await call(sb, token, 'POST', '/contacts/bulk/tags/update/add', { body: { contacts: [id], tags: ['x'] } });
     expect(noLoc.status).toBe(422);
   });
+
+  test('upsert with an email that is another contact’s additional email: it becomes the primary and the old primary is lost (#337)', async () => {
+    const olivia = contact('Olivia');
+    const oldPrimary = olivia.email;
+    olivia.additionalEmails = ['olivia.shop@example.com'];
+    const res = await call(sb, token, 'POST', '/contacts/upsert', {
+      body: { locationId: loc, email: 'olivia.shop@example.com', city: 'Stowe' },
+    });
+    expect([res.status, res.body.new, res.body.contact.id, res.body.contact.email]).toEqual([
+      200,
+      false,
+      olivia.id,
+      'olivia.shop@example.com',
+    ]);
+    const after = sb.state.contacts.get(olivia.id)!;
+    expect([after.email, after.additionalEmails, after.city]).toEqual(['olivia.shop@example.com', [], 'Stowe']);
+    expect([...sb.state.contacts.values()].some((c) => c.email === oldPrimary)).toBe(false);
+  });
 });
