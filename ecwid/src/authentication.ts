@@ -63,7 +63,11 @@ export const getAccessToken = async (z: ZObject, bundle: Bundle): Promise<EcwidA
     });
   } catch (error) {
     if (!isTransportError(error)) throw error;
-    throw new z.errors.Error("Could not reach Ecwid's sign-in service. This is usually temporary; try connecting again.", 'ecwid_unreachable', 502);
+    throw new z.errors.Error(
+      "Could not reach Ecwid's sign-in service. This is usually temporary; try connecting again.",
+      'ecwid_unreachable',
+      502,
+    );
   }
   if (response.status >= 400) {
     throw new z.errors.Error(
@@ -75,7 +79,11 @@ export const getAccessToken = async (z: ZObject, bundle: Bundle): Promise<EcwidA
   const token = response.data;
   const storeId = token?.store_id;
   if (!token || typeof token.access_token !== 'string' || token.access_token === '' || !Number.isInteger(storeId)) {
-    throw new z.errors.Error('Ecwid answered the sign-in without a token or store id; please try connecting again.', 'oauth_token_error', 502);
+    throw new z.errors.Error(
+      'Ecwid answered the sign-in without a token or store id; please try connecting again.',
+      'oauth_token_error',
+      502,
+    );
   }
   const granted = String(token.scope ?? '').split(/[\s,]+/);
   const missing = OAUTH_SCOPES.filter((s) => !granted.includes(s));

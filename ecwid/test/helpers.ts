@@ -40,7 +40,8 @@ export interface ZapierErrorInfo {
 /** Zapier's AppError and ThrottledError JSON-encode `{ message, code, status | delay }`; others get a context block first. */
 export const zapierError = (error: unknown): ZapierErrorInfo => {
   const e = error as Error;
-  if (e.name === 'AppError' || e.name === 'ThrottledError') return { name: e.name, ...(JSON.parse(e.message) as object) } as ZapierErrorInfo;
+  if (e.name === 'AppError' || e.name === 'ThrottledError')
+    return { name: e.name, ...(JSON.parse(e.message) as object) } as ZapierErrorInfo;
   const lines = String(e.message)
     .split('\n')
     .map((l) => l.trim())

@@ -52,7 +52,10 @@ export const ecwid = (z: ZObject, bundle: Bundle) => {
   if (!/^\d+$/.test(storeId)) throw new MissingStoreError('no store id');
 
   /** One attempt; `retryable` says whether a second one may help. */
-  const once = async <T>(p: EcwidPath, params: Params | undefined): Promise<{ response?: HttpResponse<T>; error?: Error; retryable: boolean }> => {
+  const once = async <T>(
+    p: EcwidPath,
+    params: Params | undefined,
+  ): Promise<{ response?: HttpResponse<T>; error?: Error; retryable: boolean }> => {
     const options: HttpRequestOptions & { url: string } = {
       url: `${apiBaseUrl()}/${storeId}${p.value}`,
       method: 'GET',

@@ -86,7 +86,11 @@ export const ecwidErrorFor = (z: ZObject, response: HttpResponse): Error | undef
       status,
     );
   }
-  if (status === 401 || (status === 403 && (code === undefined || TOKEN_CODES.has(code))) || (status === 404 && code === 'STORE_NOT_FOUND')) {
+  if (
+    status === 401 ||
+    (status === 403 && (code === undefined || TOKEN_CODES.has(code))) ||
+    (status === 404 && code === 'STORE_NOT_FOUND')
+  ) {
     return new z.errors.ExpiredAuthError(
       `Ecwid no longer accepts this connection (${what}): the app was uninstalled from the store or its access was revoked. ${RECONNECT}`,
     );

@@ -34,6 +34,8 @@ interface Declaration<I, O> {
   noun: string;
   label: string;
   description: string;
+  /** Dropdown helpers (Zapier hides them from the trigger list). */
+  hidden?: boolean;
   /** The Ecwid endpoints the operation calls, as `METHOD /path` of ecwid/sandbox/openapi.json (checked by a test). */
   endpoints: string[];
   inputFields: InputField[];
@@ -43,7 +45,7 @@ interface Declaration<I, O> {
   perform: (ctx: OperationContext<I>) => Promise<O>;
 }
 
-export type TriggerDeclaration<I> = Declaration<I, Array<Record<string, unknown> & { id: string }>>;
+export type TriggerDeclaration<I> = Declaration<I, Array<Record<string, unknown> & { id: string }>> & { canPaginate?: boolean };
 export type SearchDeclaration<I> = Declaration<I, Array<Record<string, unknown>>>;
 
 /** Every declaration's endpoints by operation key, for docs and the spec check. */
@@ -81,12 +83,13 @@ const toZapier = <I, O>(d: Declaration<I, O>, extras: Record<string, unknown> = 
   return {
     key: d.key,
     noun: d.noun,
-    display: { label: d.label, description: d.description },
+    display: { label: d.label, description: d.description, ...(d.hidden ? { hidden: true } : {}) },
     operation: { ...extras, perform: run(d), inputFields: d.inputFields, outputFields: d.outputFields, sample: d.sample },
   } as never;
 };
 
-export const pollingTrigger = <I>(d: TriggerDeclaration<I>): Trigger => toZapier(d, { type: 'polling' });
+export const pollingTrigger = <I>(d: TriggerDeclaration<I>): Trigger =>
+  toZapier(d, { type: 'polling', ...(d.canPaginate ? { canPaginate: true } : {}) });
 export const search = <I>(d: SearchDeclaration<I>): Search => toZapier(d);
 
 export interface ResourceOperations {

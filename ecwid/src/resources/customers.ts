@@ -57,6 +57,39 @@ export const newOrUpdatedCustomer = pollingTrigger({
   },
 });
 
+/** Hidden dropdown behind Find Customer's Customer ID: newest customers first, 100 per page. */
+export const customerList = pollingTrigger({
+  key: 'customer_list',
+  endpoints: ['GET /{storeId}/customers'],
+  noun: 'Customer',
+  label: 'Customer List',
+  description: 'Triggers when a customer registers; lists customers for dropdowns.',
+  hidden: true,
+  canPaginate: true,
+  inputFields: [],
+  outputFields: [
+    { key: 'id', label: 'Customer ID' },
+    { key: 'label', label: 'Name and Email' },
+    { key: 'name', label: 'Full Name' },
+    { key: 'email', label: 'Email' },
+  ],
+  sample: {
+    id: customerSample.id,
+    label: 'Jules Okafor <jules.okafor@example.com>',
+    name: customerSample.name,
+    email: customerSample.email,
+  },
+  parse: () => ({}),
+  perform: async ({ api, bundle }) => {
+    const page = Math.max(0, Number(bundle.meta?.page ?? 0) || 0);
+    const res = await searchCustomers(api, { sortBy: 'REGISTERED_DATE_DESC', offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+    return validItems(res).map((c) => {
+      const { id, name, email } = toCustomer(c);
+      return { id, label: name ? `${name} <${email}>` : email || `Customer ${id}`, name, email };
+    });
+  },
+});
+
 export const findCustomer = search({
   key: 'find_customer',
   endpoints: ['GET /{storeId}/customers/{customerId}', 'GET /{storeId}/customers'],
@@ -69,7 +102,9 @@ export const findCustomer = search({
       label: 'Customer ID',
       type: 'string',
       required: false,
-      helpText: 'The Ecwid customer ID (digits), for example from an Ecwid trigger. Used first when both fields are set.',
+      dynamic: 'customer_list.id.label',
+      helpText:
+        'The Ecwid customer ID (digits): pick a customer, or map the Customer ID of an Ecwid trigger. Used first when both fields are set.',
     },
     {
       key: 'email',
@@ -101,6 +136,6 @@ export const findCustomer = search({
 });
 
 export const customerOperations: ResourceOperations = {
-  triggers: [newCustomer, newOrUpdatedCustomer],
+  triggers: [newCustomer, newOrUpdatedCustomer, customerList],
   searches: [findCustomer],
 };

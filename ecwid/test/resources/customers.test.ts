@@ -1,8 +1,17 @@
-import raw from '../fixtures/customer.json';
-import sample from '../../src/samples/customer.json';
-import { api, ecwidApi, perform, rejectsWith, search, trigger } from '../helpers.js';
+import raw from '../fixtures/customer.json' with { type: 'json' };
+import sample from '../../src/samples/customer.json' with { type: 'json' };
+import { api, appTester, authData, ecwidApi, perform, rejectsWith, search, trigger } from '../helpers.js';
 
-const guest = { id: 277137633, email: 'guest@example.com', registered: '2026-11-22 07:52:09 +0000', updated: '2026-11-22 07:52:09 +0000', customerGroupId: 0 };
+const appTesterPage = (page: number) =>
+  appTester(trigger('customer_list').operation.perform as never, { authData, inputData: {}, meta: { page } } as never) as Promise<unknown>;
+
+const guest = {
+  id: 277137633,
+  email: 'guest@example.com',
+  registered: '2026-11-22 07:52:09 +0000',
+  updated: '2026-11-22 07:52:09 +0000',
+  customerGroupId: 0,
+};
 
 const guestOutput = {
   ...Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, typeof v === 'string' ? '' : null])),
@@ -116,12 +125,38 @@ describe('Find Customer (find_customer)', () => {
     );
   });
 
-  it.each([['abc'], ['0'], ['-5'], ['12.5'], ['1234567890123456789'], ['../profile']])('refuses the id %s before any request', async (id) => {
-    const info = await rejectsWith(perform(search('find_customer'), { customerId: id }), 'AppError', /must be an Ecwid customer ID \(digits only/);
-    expect(info.code).toBe('invalid_input');
-  });
+  it.each([['abc'], ['0'], ['-5'], ['12.5'], ['1234567890123456789'], ['../profile']])(
+    'refuses the id %s before any request',
+    async (id) => {
+      const info = await rejectsWith(
+        perform(search('find_customer'), { customerId: id }),
+        'AppError',
+        /must be an Ecwid customer ID \(digits only/,
+      );
+      expect(info.code).toBe('invalid_input');
+    },
+  );
 
   it('refuses a malformed email before any request', async () => {
-    await rejectsWith(perform(search('find_customer'), { email: 'jules at example' }), 'AppError', '"Email" is not a valid email address: "jules at example".');
+    await rejectsWith(
+      perform(search('find_customer'), { email: 'jules at example' }),
+      'AppError',
+      '"Email" is not a valid email address: "jules at example".',
+    );
+  });
+});
+
+describe('customer_list (hidden dropdown of Find Customer)', () => {
+  it('pages through customers, newest first, labelled by name and email', async () => {
+    const scope = ecwidApi()
+      .get(api('/customers'))
+      .query({ sortBy: 'REGISTERED_DATE_DESC', offset: '200', limit: '100' })
+      .reply(200, { total: 201, count: 2, offset: 200, limit: 100, items: [raw, guest] });
+    const out = await appTesterPage(2);
+    expect(out).toEqual([
+      { id: '177737165', label: 'Jules Okafor <jules.okafor@example.com>', name: 'Jules Okafor', email: 'jules.okafor@example.com' },
+      { id: '277137633', label: 'guest@example.com', name: '', email: 'guest@example.com' },
+    ]);
+    scope.done();
   });
 });

@@ -6,7 +6,10 @@ const FROM = String(Math.floor((NOW - 7 * 86_400_000) / 1000));
 /** Deletions `n` minutes before NOW, as Ecwid writes them. */
 const item = (id: number, minutesAgo: number) => ({
   id,
-  date: new Date(NOW - minutesAgo * 60_000).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' +0000'),
+  date: new Date(NOW - minutesAgo * 60_000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' +0000'),
 });
 const out = (id: number, minutesAgo: number) => ({
   id: String(id),
