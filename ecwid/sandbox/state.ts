@@ -104,12 +104,29 @@ export class EcwidSandboxState {
 
   private seed(): void {
     const start = this.now() - 30 * 86_400_000;
+    // Olivia's id is the one the GHL sandbox's seed keeps in her "Ecwid Customer ID" field;
+    // fixed ids leave the first new registration with the id of fixtures/ecwid/ (177737165).
     this.register(
-      { email: 'olivia.bennett@example.com', firstName: 'Olivia', lastName: 'Bennett', city: 'Burlington', countryCode: 'US' },
+      {
+        id: 274839105,
+        email: 'olivia.bennett@example.com',
+        firstName: 'Olivia',
+        lastName: 'Bennett',
+        city: 'Burlington',
+        countryCode: 'US',
+      },
       start,
     );
     this.register(
-      { email: 'marco.rossi@example.com', firstName: 'Marco', lastName: 'Rossi', city: 'Milan', countryCode: 'IT', customerGroupId: 2 },
+      {
+        id: 183304217,
+        email: 'marco.rossi@example.com',
+        firstName: 'Marco',
+        lastName: 'Rossi',
+        city: 'Milan',
+        countryCode: 'IT',
+        customerGroupId: 2,
+      },
       start + 86_400_000,
     );
   }
@@ -117,6 +134,7 @@ export class EcwidSandboxState {
   /** A customer registers on the storefront (or is added in the admin). */
   register(
     input: {
+      id?: number;
       email: string;
       firstName?: string;
       lastName?: string;
@@ -132,8 +150,8 @@ export class EcwidSandboxState {
     },
     at = this.now(),
   ): SandboxCustomer {
-    const id = this.nextId;
-    this.nextId += 1 + (id % 7);
+    const id = input.id ?? this.nextId;
+    if (input.id === undefined) this.nextId += 1 + (id % 7);
     const name = [input.firstName, input.lastName].filter(Boolean).join(' ');
     const group = input.customerGroupId ?? 0;
     const customer: SandboxCustomer = {
