@@ -11,17 +11,19 @@ import type { OutputField } from '../operations/define.js';
  * Ecwid writes dates as `2014-06-06 18:57:19 +0400` (and accepts UNIX seconds); outputs are
  * ISO-8601 in UTC, `2014-06-06T14:57:19Z`. Anything unreadable becomes null, never a wrong date.
  */
+const toIso = (at: Date): string | null => {
+  const year = at.getUTCFullYear();
+  return Number.isNaN(at.getTime()) || year < 1000 || year > 9999 ? null : at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+};
+
 export const isoDate = (value: unknown): string | null => {
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
-    return new Date(value * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? toIso(new Date(value * 1000)) : null;
   if (typeof value !== 'string' || value.trim() === '') return null;
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
   if (!m) return null;
   const zone = !m[3] || m[3] === 'Z' ? 'Z' : `${m[3].slice(0, 3)}:${m[3].slice(-2)}`;
   const time = m[2]!.length === 5 ? `${m[2]}:00` : m[2];
-  const at = new Date(`${m[1]}T${time}${zone}`);
-  return Number.isNaN(at.getTime()) ? null : at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toIso(new Date(`${m[1]}T${time}${zone}`));
 };
 
 const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
