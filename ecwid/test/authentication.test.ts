@@ -6,7 +6,7 @@ const oauth = App.authentication!.oauth2Config!;
 const REDIRECT = 'https://zapier.com/dashboard/auth/oauth/return/App123CLIAPI/';
 const tokenForm = {
   client_id: 'test-ecwid-client-id',
-  client_secret: 'test-ecwid-client-secret',
+  client_secret: 'test-ecwid-secret',
   code: 'the-code',
   redirect_uri: REDIRECT,
   grant_type: 'authorization_code',

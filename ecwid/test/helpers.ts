@@ -4,13 +4,13 @@ import App from '../index.js';
 
 export const API = 'https://app.ecwid.com';
 export const STORE_ID = '1003';
-export const ACCESS_TOKEN = 'secret_test-access-token';
+export const ACCESS_TOKEN = 'secret_test-token';
 /** Store-relative API paths, as Ecwid documents them: /api/v3/{storeId}/… */
 export const api = (p: string) => `/api/v3/${STORE_ID}${p}`;
 
 // Fake credentials, as Zapier would inject them; the tests use production hosts (nock intercepts them).
 process.env.ECWID_CLIENT_ID = 'test-ecwid-client-id';
-process.env.ECWID_CLIENT_SECRET = 'test-ecwid-client-secret';
+process.env.ECWID_CLIENT_SECRET = 'test-ecwid-secret';
 delete process.env.ECWID_API_BASE_URL;
 delete process.env.ECWID_OAUTH_BASE_URL;
 

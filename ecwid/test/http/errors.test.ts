@@ -118,7 +118,7 @@ describe('Ecwid answers → Zapier errors (src/http/errors.ts)', () => {
       const scope = nock('https://ecwid-proxy.example.com', { badheaders: [] })
         .get('/api/v3/1003/customers')
         .query(query)
-        .matchHeader('authorization', 'Bearer secret_test-access-token')
+        .matchHeader('authorization', 'Bearer secret_test-token')
         .reply(200, { items: [] });
       await expect(perform(newCustomer)).resolves.toEqual([]);
       scope.done();
