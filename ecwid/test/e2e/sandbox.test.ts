@@ -83,8 +83,12 @@ describe('Ecwid app against the Ecwid sandbox', () => {
     expect(changed).toMatchObject({ customerId: String(jules.id), customerGroupName: 'Wholesale', billingStreet: '7 Pier Street' });
     expect(changed.id).toBe(`${jules.id}:${changed.updatedAt}`);
 
+    // Find Customer gives the customer as it is now: the edited one, with the customer id as id.
     await expect(run('searches', 'find_customer', authData, { email: 'JULES@example.com' })).resolves.toEqual([
-      created[0] && { ...created[0], ...changed, id: String(jules.id) },
+      { ...changed, id: String(jules.id) },
+    ]);
+    await expect(run('searches', 'find_customer', authData, { customerId: String(jules.id) })).resolves.toEqual([
+      { ...changed, id: String(jules.id) },
     ]);
     await expect(run('searches', 'find_customer', authData, { customerId: '999' })).resolves.toEqual([]);
 
