@@ -1,6 +1,6 @@
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import { apiBaseUrl, requestTimeoutMs } from '../config.js';
-import { ecwidErrorFor } from './errors.js';
+import { ecwidCode, ecwidErrorFor } from './errors.js';
 
 /**
  * The request helper every operation uses: `ecwid(z, bundle).get(path`/customers/${id}`)`.
@@ -106,7 +106,8 @@ export const ecwid = (z: ZObject, bundle: Bundle) => {
   const get = async <T = any>(p: EcwidPath, params?: Params, opts: { allow404?: boolean } = {}): Promise<T | undefined> => {
     let result = await once<T>(p, params);
     if (result.error && result.retryable) result = await once<T>(p, params);
-    if (opts.allow404 && result.response?.status === 404) return undefined;
+    // A missing store is not a missing record: that one stays an error ("reconnect").
+    if (opts.allow404 && result.response?.status === 404 && ecwidCode(result.response.data) !== 'STORE_NOT_FOUND') return undefined;
     if (result.error) throw result.error;
     return result.response!.data;
   };

@@ -108,6 +108,16 @@ describe('Find Customer (find_customer)', () => {
     scope.done();
   });
 
+  it('a 404 for the store (not the customer) is not "nothing found"', async () => {
+    const scope = ecwidApi().get(api('/customers/42')).reply(404, { errorMessage: 'Store not found', errorCode: 'STORE_NOT_FOUND' });
+    await rejectsWith(
+      perform(search('find_customer'), { customerId: '42' }),
+      'ExpiredAuthError',
+      /^Ecwid no longer accepts this connection \(Store not found\)/,
+    );
+    scope.done();
+  });
+
   it('searches by email and keeps only exact matches (letter case aside)', async () => {
     const scope = ecwidApi()
       .get(api('/customers'))
