@@ -40,7 +40,7 @@ export const getAccessToken = async (z: ZObject, bundle: Bundle): Promise<EcwidA
   const secret = clientSecret();
   if (!id || !secret) {
     throw new z.errors.Error(
-      'ECWID_CLIENT_ID and ECWID_CLIENT_SECRET are not set for this integration. Set them with `zapier-platform env:set` in ecwid/ (or in ecwid/.env for local runs).',
+      'ECWID_CLIENT_ID and ECWID_CLIENT_SECRET (or CLIENT_ID and CLIENT_SECRET) are not set for this integration. Set them with `zapier-platform env:set` in ecwid/ (or in ecwid/.env for local runs).',
       'missing_client_credentials',
       500,
     );

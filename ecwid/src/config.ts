@@ -5,7 +5,9 @@
  *
  * The client id and secret have their own names (ECWID_CLIENT_ID / ECWID_CLIENT_SECRET) so that
  * this app and the GHL app can share one process (the demo, the end-to-end tests) without
- * reading each other's credentials.
+ * reading each other's credentials. CLIENT_ID / CLIENT_SECRET are read when those are unset:
+ * `zapier-platform invoke auth start` insists on them, and on Zapier each app has its own
+ * environment anyway.
  */
 export const PRODUCTION_API_BASE_URL = 'https://app.ecwid.com/api/v3';
 export const PRODUCTION_OAUTH_BASE_URL = 'https://my.ecwid.com/api/oauth';
@@ -16,8 +18,8 @@ export const apiBaseUrl = (): string => trimSlash(process.env.ECWID_API_BASE_URL
 
 export const oauthBaseUrl = (): string => trimSlash(process.env.ECWID_OAUTH_BASE_URL || PRODUCTION_OAUTH_BASE_URL);
 
-export const clientId = (): string | undefined => process.env.ECWID_CLIENT_ID || undefined;
-export const clientSecret = (): string | undefined => process.env.ECWID_CLIENT_SECRET || undefined;
+export const clientId = (): string | undefined => process.env.ECWID_CLIENT_ID || process.env.CLIENT_ID || undefined;
+export const clientSecret = (): string | undefined => process.env.ECWID_CLIENT_SECRET || process.env.CLIENT_SECRET || undefined;
 
 /** Per-request timeout. Zapier gives a step 30 s in all; leave room for one retry. */
 export const requestTimeoutMs = (): number => {

@@ -25,6 +25,19 @@ describe('Ecwid OAuth2', () => {
     });
   });
 
+  it('falls back to CLIENT_ID when ECWID_CLIENT_ID is unset (zapier-platform invoke needs CLIENT_ID)', async () => {
+    const saved = process.env.ECWID_CLIENT_ID;
+    delete process.env.ECWID_CLIENT_ID;
+    process.env.CLIENT_ID = 'plain-client-id';
+    try {
+      const url = new URL(await appTester(oauth.authorizeUrl as never, { inputData: { redirect_uri: REDIRECT, state: 's' } } as never));
+      expect(url.searchParams.get('client_id')).toBe('plain-client-id');
+    } finally {
+      process.env.ECWID_CLIENT_ID = saved;
+      process.env.CLIENT_ID = 'test-client-id';
+    }
+  });
+
   it('exchanges the code (form-encoded) and keeps the token, the store id and the scope', async () => {
     const scope = nock('https://my.ecwid.com')
       .post('/api/oauth/token', tokenForm)
