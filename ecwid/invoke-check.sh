@@ -19,6 +19,8 @@ cleanup() {
 trap cleanup EXIT
 if [ -f .env ]; then backup="$work/env.backup"; cp .env "$backup"; fi
 sed "s/127.0.0.1:4020/127.0.0.1:$port/g" .env.example > .env
+# invoke's own check wants CLIENT_ID/CLIENT_SECRET; copy the ECWID_ values.
+sed -n 's/^ECWID_\(CLIENT_ID\|CLIENT_SECRET\)=/\1=/p' .env.example >> .env
 
 ECWID_SANDBOX_PORT="$port" tsx sandbox/main.ts >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
