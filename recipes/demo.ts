@@ -1,12 +1,16 @@
 /**
- * The main job (`npm run demo`): starts the GHL sandbox in-process, connects through the app's own
- * OAuth code, runs the three flows of the brief with Ecwid events from fixtures/ecwid/, checks what
- * GHL holds after each step, and reports every step with its request count.
+ * The main job (`npm run demo`): starts the GHL sandbox and the Ecwid sandbox in-process, connects
+ * both apps through their own OAuth code, switches the flow 2 and flow 3 Zaps on (the Ecwid app's
+ * New or Updated Customer and Deleted Customer triggers, polled with Zapier's dedupe semantics),
+ * then makes a customer register, be edited twice and be deleted in the Ecwid store, runs the GHL
+ * steps once per change, checks what GHL holds after each, and reports every step with its
+ * request count. Customer data comes from fixtures/ecwid/.
  */
 import { implementedOperations, startSandbox, type Sandbox } from '../sandbox/server.js';
-import { loadEcwidEvent, type EcwidEvent } from './ecwid.js';
-import { profilePull, removeCustomer, settingsFor, syncCustomer } from './flows.js';
-import { ZapRunner, type StepRecord } from './zap-runner.js';
+import { loadEcwidEvent } from './ecwid.js';
+import { startEcwidSandbox } from '../ecwid/sandbox/server.js';
+import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
+import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
 
 export interface Check {
   flow: string;
@@ -36,9 +40,11 @@ const tasksOf = (sb: Sandbox, contactId: string) => [...sb.state.tasks.values()]
 
 export const runDemo = async (log: Log = () => undefined, options: { accessTokenTtlSeconds?: number } = {}): Promise<DemoResult> => {
   const sandbox = await startSandbox({ accessTokenTtlSeconds: options.accessTokenTtlSeconds });
+  const ecwidSandbox = await startEcwidSandbox();
   const savedEnv = { ...process.env };
   const checks: Check[] = [];
   const zap = new ZapRunner(sandbox);
+  const ecwid = new EcwidTriggerRunner(ecwidSandbox, zap);
   let printed = 0;
   const check = (flow: string, what: string, ok: boolean, detail?: string) => {
     checks.push({ flow, what, ok, detail });
@@ -62,6 +68,9 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
 
   try {
     log(`GHL sandbox on ${sandbox.url} — ${implementedOperations().length} GHL operations, requests validated against openapi/apps/*.json`);
+    log(
+      `Ecwid sandbox on ${ecwidSandbox.url} — store "${ecwidSandbox.state.store.name}", requests validated against ecwid/sandbox/openapi.json`,
+    );
     section("Connect (the app's OAuth2: authorize URL → GHL chooselocation page → code → token)");
     await zap.connect();
     log(
@@ -72,20 +81,72 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     const settings = settingsFor(sandbox.state);
     const created = loadEcwidEvent('customer-created');
     const updated = loadEcwidEvent('customer-updated');
-    const deleted = loadEcwidEvent('customer-deleted');
-    const ecwidKey = String(created.webhook.entityId);
 
-    // Flow 2: create, replay, update.
-    section(`Flow 2 — Ecwid ${created.webhook.eventType} #${ecwidKey} (${created.customer?.email}) → GHL`);
-    const contactsBefore = sandbox.state.contacts.size;
-    const first = await syncCustomer(zap, created, settings);
+    section(`Connect the Ecwid Customers app (its OAuth2: Ecwid's authorize page → code → token) to "${ecwidSandbox.state.store.name}"`);
+    await ecwid.connect();
+    log(
+      `   connected as "${ecwid.connectionLabel}" (store ${ecwid.authData.store_id}, scopes ${ecwid.authData.scope}); ${ecwidSandbox.requests.length} Ecwid requests`,
+    );
+    check(
+      'connect',
+      'Ecwid connection label is the store name',
+      ecwid.connectionLabel === ecwidSandbox.state.store.name,
+      ecwid.connectionLabel,
+    );
+
+    // Zapier's polling semantics: switching a Zap on polls once and only records what it sees.
+    section('Switch on the two Zaps: flow 2 (New or Updated Customer) and flow 3 (Deleted Customer)');
+    const onSync = await ecwid.poll('new_or_updated_customer');
+    const onRemoval = await ecwid.poll('deleted_customer');
     printSteps();
-    const contactId = String(first.contact.record.id);
+    check(
+      'poll',
+      'the first poll after switch-on records the existing customers and runs no step',
+      onSync.length === 0 && onRemoval.length === 0 && zap.steps.filter((s) => s.kind !== 'triggers').length === 0,
+      `${ecwidSandbox.state.customers.size} customers already in the store`,
+    );
+
+    const contactsBefore = sandbox.state.contacts.size;
+    /** One poll of flow 2's trigger, then the steps once per new item, as Zapier runs them. */
+    const pollSync = async () => {
+      const items = await ecwid.poll('new_or_updated_customer');
+      const runs = [];
+      for (const item of items) runs.push(await syncPolledCustomer(zap, item, settings));
+      printSteps();
+      return { items, runs };
+    };
+
+    const c = created.customer!;
+    const bp = c.billingPerson ?? {};
+    ecwidSandbox.state.advance(5 * 60_000);
+    const jules = ecwidSandbox.state.register({
+      email: c.email,
+      firstName: bp.firstName,
+      lastName: bp.lastName,
+      phone: bp.phone,
+      street: bp.street,
+      city: bp.city,
+      postalCode: bp.postalCode,
+      stateOrProvinceCode: bp.stateOrProvinceCode,
+      countryCode: bp.countryCode,
+      acceptMarketing: c.acceptMarketing,
+    });
+    const ecwidKey = String(jules.id);
+    section(`Flow 2 — ${c.email} registers in the Ecwid store (customer #${ecwidKey}); the next poll runs the Zap`);
+    const first = await pollSync();
+    const firstRun = first.runs[0];
+    const contactId = String(firstRun?.contact.record.id);
     const ghlContact = sandbox.state.contacts.get(contactId);
     check(
       'sync',
+      'the poll hands on exactly the new customer',
+      first.items.length === 1 && first.items[0]?.customerId === ecwidKey,
+      first.items.map((i) => i.id).join(', '),
+    );
+    check(
+      'sync',
       'a new GHL contact was created',
-      first.contact.outcome === 'created' && sandbox.state.contacts.size === contactsBefore + 1,
+      firstRun?.contact.outcome === 'created' && sandbox.state.contacts.size === contactsBefore + 1,
       `${ghlContact?.firstName} ${ghlContact?.lastName} <${ghlContact?.email}> ${ghlContact?.phone}`,
     );
     check(
@@ -107,9 +168,13 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     );
     check('sync', 'one welcome task is attached', tasksOf(sandbox, contactId).length === 1, tasksOf(sandbox, contactId)[0]?.title);
 
-    section('Flow 2 — the same event delivered again (Ecwid retries and duplicates webhooks)');
-    const snapshot = JSON.stringify([...sandbox.state.contacts.values()].map((c) => ({ ...c, dateUpdated: '' })));
-    const replay = await syncCustomer(zap, created, settings);
+    section('Flow 2 — the next poll sees the same customer again: nothing runs');
+    const quiet = await pollSync();
+    check('poll', 'a poll with no change runs no step', quiet.items.length === 0);
+
+    section('Flow 2 — Zapier replays the run (a user clicks "Replay" in the Zap history)');
+    const snapshot = JSON.stringify([...sandbox.state.contacts.values()].map((x) => ({ ...x, dateUpdated: '' })));
+    const replay = await syncPolledCustomer(zap, first.items[0]!, settings);
     printSteps();
     check(
       'sync',
@@ -120,18 +185,31 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     check(
       'sync',
       'replay leaves the contact as it was',
-      JSON.stringify([...sandbox.state.contacts.values()].map((c) => ({ ...c, dateUpdated: '' }))) === snapshot,
+      JSON.stringify([...sandbox.state.contacts.values()].map((x) => ({ ...x, dateUpdated: '' }))) === snapshot,
     );
 
-    section(`Flow 2 — Ecwid ${updated.webhook.eventType}: new address, phone kept, group "${updated.customer?.customerGroupName}"`);
-    const second = await syncCustomer(zap, updated, settings);
-    printSteps();
+    const u = updated.customer!;
+    ecwidSandbox.state.advance(5 * 60_000);
+    ecwidSandbox.state.edit(jules.id, {
+      customerGroupId: u.customerGroupId,
+      billingPerson: {
+        street: u.billingPerson?.street,
+        postalCode: u.billingPerson?.postalCode,
+        companyName: u.billingPerson?.companyName,
+      },
+    });
+    section(`Flow 2 — edit 1 in Ecwid: new address, group "${u.customerGroupName}"`);
+    const edit1 = await pollSync();
     const after = sandbox.state.contacts.get(contactId);
-    check('sync', 'the same contact was updated', second.contact.outcome === 'updated' && String(second.contact.record.id) === contactId);
+    check(
+      'sync',
+      'edit 1 reaches GHL once and updates the same contact',
+      edit1.runs.length === 1 && edit1.runs[0]?.contact.outcome === 'updated' && String(edit1.runs[0]?.contact.record.id) === contactId,
+    );
     check(
       'sync',
       'address follows Ecwid',
-      after?.address1 === updated.customer?.billingPerson?.street && after?.postalCode === updated.customer?.billingPerson?.postalCode,
+      after?.address1 === u.billingPerson?.street && after?.postalCode === u.billingPerson?.postalCode,
       `${after?.address1}, ${after?.postalCode}`,
     );
     check(
@@ -140,9 +218,25 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       ['ecwid-customer', 'ecwid-group:General', 'ecwid-group:Wholesale'].every((t) => after?.tags.includes(t)),
       after?.tags.join(', '),
     );
-    check('sync', 'still exactly one welcome task', tasksOf(sandbox, contactId).length === 1);
 
-    // Tokens last a day on GHL; here the access token expires between two Zap runs.
+    ecwidSandbox.state.advance(5 * 60_000);
+    ecwidSandbox.state.edit(jules.id, { billingPerson: { phone: '+1 503 555 0199', city: 'Beaverton' } });
+    section('Flow 2 — edit 2 in Ecwid: new phone and city');
+    const edit2 = await pollSync();
+    const after2 = sandbox.state.contacts.get(contactId);
+    check(
+      'sync',
+      'edit 2 reaches GHL once: phone and city follow Ecwid',
+      edit2.runs.length === 1 && after2?.phone === '+15035550199' && after2?.city === 'Beaverton',
+      `${after2?.phone}, ${after2?.city}`,
+    );
+    check(
+      'sync',
+      'register + two edits = three Zap runs, one contact, one welcome task',
+      first.runs.length + edit1.runs.length + edit2.runs.length === 3 &&
+        contactsWithEcwidId(sandbox, settings.ecwidIdFieldId, ecwidKey).length === 1 &&
+        tasksOf(sandbox, contactId).length === 1,
+    );
     for (const record of sandbox.state.accessTokens.values()) record.expiresAt = Date.now() - 1;
     const refreshTokenBefore = zap.authData.refresh_token;
 
@@ -185,43 +279,63 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     }
 
     // Flow 3: removal.
-    section(
-      `Flow 3 — Ecwid ${deleted.webhook.eventType} #${deleted.webhook.entityId} (only the id and ${deleted.webhook.data?.customerEmail})`,
-    );
+    ecwidSandbox.state.advance(5 * 60_000);
+    ecwidSandbox.state.remove(jules.id);
+    section(`Flow 3 — customer #${ecwidKey} is deleted in Ecwid (Ecwid keeps only the id and the time); the next poll runs the Zap`);
     const taskIds = tasksOf(sandbox, contactId).map((t) => t.id);
-    const removal = await removeCustomer(zap, deleted, settings, 'delete');
+    const gone = await ecwid.poll('deleted_customer');
+    const removal = gone[0] ? await removeDeletedCustomer(zap, gone[0], settings, 'delete') : undefined;
     printSteps();
-    check('removal', 'the contact is gone from GHL', removal.removed && !sandbox.state.contacts.has(contactId));
+    check(
+      'removal',
+      'the poll hands on exactly the deleted customer',
+      gone.length === 1 && gone[0]?.customerId === ecwidKey,
+      gone[0]?.deletedAt,
+    );
+    check('removal', 'the contact is gone from GHL', !!removal?.removed && !sandbox.state.contacts.has(contactId));
     check(
       'removal',
       'its tasks are gone and listed in the output',
       taskIds.every((id) => !sandbox.state.tasks.has(id)) &&
-        removal.removed &&
+        !!removal?.removed &&
         (removal.deleted.tasksDeleted?.length ?? removal.deleted.taskCount) === taskIds.length,
       `${taskIds.length} task(s)`,
     );
     check('removal', 'no other contact was touched', sandbox.state.contacts.size === contactsBefore);
 
-    section('Flow 3 — the same deletion delivered again: nothing left to delete');
-    const again = await removeCustomer(zap, deleted, settings, 'delete');
+    section('Flow 3 — the next polls see the same deletion again: nothing runs; a replayed run finds nothing to delete');
+    const quietRemoval = await ecwid.poll('deleted_customer');
+    const quietSync = await ecwid.poll('new_or_updated_customer');
+    const again = await removeDeletedCustomer(zap, gone[0] ?? { customerId: ecwidKey }, settings, 'delete');
     printSteps();
+    check('poll', 'later polls run no step for a change already handled', quietRemoval.length === 0 && quietSync.length === 0);
     check(
       'removal',
       'nothing is deleted and the step says why',
       !again.removed && sandbox.state.contacts.size === contactsBefore,
       again.reason,
     );
-
+    check(
+      'poll',
+      'every poll was one Ecwid request',
+      zap.steps.filter((s) => s.kind === 'triggers').every((s) => s.requests === 1),
+      `${zap.steps.filter((s) => s.kind === 'triggers').length} polls`,
+    );
     const softTarget = [...sandbox.state.contacts.values()].find((c) => ecwidId(sandbox, settings.ecwidIdFieldId, c.id) !== undefined);
     if (softTarget) {
       const softId = String(ecwidId(sandbox, settings.ecwidIdFieldId, softTarget.id));
-      const softEvent: EcwidEvent = {
-        webhook: { ...deleted.webhook, entityId: Number(softId), data: { customerEmail: softTarget.email ?? '' } },
-      };
-      section(`Flow 3, soft variant — Ecwid customer.deleted #${softId}: tag the contact and complete its open tasks`);
+      section(
+        `Flow 3, soft variant (Archive Contact) — customer #${softId} is deleted in Ecwid: tag the contact and complete its open tasks`,
+      );
       const openBefore = tasksOf(sandbox, softTarget.id).filter((t) => !t.completed).length;
-      const soft = await removeCustomer(zap, softEvent, settings, 'archive');
+      if (ecwidSandbox.state.customers.has(Number(softId))) {
+        ecwidSandbox.state.advance(60_000);
+        ecwidSandbox.state.remove(Number(softId));
+      }
+      const softItems = await ecwid.poll('deleted_customer');
+      const soft = await removeDeletedCustomer(zap, softItems[0] ?? { customerId: softId }, settings, 'archive');
       printSteps();
+      check('removal', 'soft: the poll hands on the deleted customer once', softItems.length === 1 && softItems[0]?.customerId === softId);
       const kept = sandbox.state.contacts.get(softTarget.id);
       check('removal', 'soft: the contact stays, tagged ecwid-deleted', !!kept && kept.tags.includes('ecwid-deleted'));
       check(
@@ -232,12 +346,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     }
 
     section('Flow 3 — a deletion for an Ecwid customer GHL does not know');
-    const unknown = await removeCustomer(
-      zap,
-      { webhook: { ...deleted.webhook, entityId: 999999999, data: { customerEmail: 'never.seen@example.com' } } },
-      settings,
-      'delete',
-    );
+    const unknown = await removeDeletedCustomer(zap, { id: '999999999', customerId: '999999999' }, settings, 'delete');
     printSteps();
     check(
       'removal',
@@ -257,12 +366,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     }
     printSteps();
     const sizeWithTwins = sandbox.state.contacts.size;
-    const ambiguous = await removeCustomer(
-      zap,
-      { webhook: { ...deleted.webhook, entityId: Number(twinKey), data: { customerEmail: 'twin.one@example.com' } } },
-      settings,
-      'delete',
-    );
+    const ambiguous = await removeDeletedCustomer(zap, { id: twinKey, customerId: twinKey }, settings, 'delete');
     printSteps();
     check(
       'removal',
@@ -278,6 +382,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
   } finally {
     process.env = savedEnv;
     await sandbox.close();
+    await ecwidSandbox.close();
   }
 
   const result: DemoResult = {
@@ -292,7 +397,8 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
   log(
     `── Summary: ${checks.filter((c) => c.ok).length}/${checks.length} checks passed; ${zap.steps.filter((s) => s.kind !== 'filter').length} Zap steps; ${result.requests} GHL requests (incl. OAuth); ${result.refreshes} token refresh(es)`,
   );
-  for (const flow of ['connect', 'sync', 'profile', 'removal', 'demo']) {
+  log(`   ${ecwidSandbox.requests.length} Ecwid requests (incl. OAuth); ${zap.steps.filter((st) => st.kind === 'triggers').length} polls`);
+  for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'demo']) {
     const mine = checks.filter((c) => c.flow === flow);
     if (mine.length)
       log(`   ${flow.padEnd(8)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);
@@ -316,6 +422,10 @@ const short = (value: unknown, max = 160): string => {
 const summarize = (s: StepRecord): string => {
   const out = s.output as any;
   if (s.kind === 'filter') return `${out.pass ? 'continue' : 'STOP'}: ${out.reason}`;
+  if (s.kind === 'triggers' && out && typeof out.items === 'number')
+    return out.firstPoll
+      ? `${out.items} item(s) recorded (first poll after switch-on: no run)`
+      : `${out.items} item(s), ${out.new} new → ${out.new} Zap run(s)`;
   if (Array.isArray(out)) {
     if (!out.length) return 'nothing found';
     const f = out[0];

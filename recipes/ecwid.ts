@@ -146,3 +146,54 @@ export const removalDeleteMapping = () => ({ contactId: '{{contact.id}}', delete
 
 /** Flow 3, step 4b (soft) — Archive Contact: tag it and complete its open tasks; nothing is deleted. */
 export const removalArchiveMapping = () => ({ contactId: '{{contact.id}}', tag: 'ecwid-deleted' });
+
+// ---- Recipes 2 and 3 with the Ecwid Customers app (ecwid/): its triggers' flat, labelled outputs ----
+// `customer` is the New or Updated Customer output (ecwid/src/resources/shape.ts), `deleted` the
+// Deleted Customer output. These are the recipes the README recommends; the webhook mappings above
+// are the instant alternative.
+
+/** Flow 2, step 2 — Find or Create Contact: the search half (Ecwid id first, then email). */
+export const appSyncSearchMapping = (s: RecipeSettings) => ({
+  customFieldId: s.ecwidIdFieldId,
+  customFieldValue: '{{customer.customerId}}',
+  email: '{{customer.email}}',
+});
+
+/** Flow 2, step 2 — Find or Create Contact: the create half. */
+export const appSyncContactMapping = (s: RecipeSettings) => ({
+  firstName: '{{customer.firstName}}',
+  lastName: '{{customer.lastName}}',
+  email: '{{customer.email}}',
+  phone: '{{customer.phone}}',
+  companyName: '{{customer.companyName}}',
+  address1: '{{customer.billingStreet}}',
+  city: '{{customer.billingCity}}',
+  state: '{{customer.billingStateCode}}',
+  postalCode: '{{customer.billingPostalCode}}',
+  country: '{{customer.billingCountryCode}}',
+  source: 'Ecwid',
+  tags: ['ecwid-customer'],
+  ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
+  ...(s.businessId ? { businessId: s.businessId } : {}),
+  [`customField__${s.ecwidIdFieldId}`]: '{{customer.customerId}}',
+});
+
+/** Flow 2, step 2 — the update half: as the create, less tags (see syncUpdateMapping; company name is updated too). */
+export const appSyncUpdateMapping = (s: RecipeSettings) => {
+  const { tags: _tags, ...rest } = appSyncContactMapping(s) as Record<string, unknown>;
+  return rest;
+};
+
+export const appSyncTaskCreateMapping = (s: RecipeSettings) => ({
+  contactId: '{{contact.id}}',
+  title: WELCOME_TASK_TITLE,
+  body: 'Ecwid customer #{{customer.customerId}} ({{customer.customerGroupName}}) signed up on {{customer.registeredAt}}. Say hello and offer help with the first order.',
+  dueDate: '{{welcomeDue}}',
+  ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
+});
+
+/** Flow 3, step 2 — Find Contact by the Ecwid id custom field (Ecwid's deleted list has the id only). */
+export const appRemovalSearchMapping = (s: RecipeSettings) => ({
+  customFieldId: s.ecwidIdFieldId,
+  customFieldValue: '{{deleted.customerId}}',
+});

@@ -5,6 +5,11 @@
 import { DateTime } from 'luxon';
 import type { ZapRunner } from './zap-runner.js';
 import {
+  appRemovalSearchMapping,
+  appSyncContactMapping,
+  appSyncSearchMapping,
+  appSyncTaskCreateMapping,
+  appSyncUpdateMapping,
   type EcwidEvent,
   type RecipeSettings,
   mapFields,
@@ -58,16 +63,21 @@ export const profilePull = async (zap: ZapRunner, contactId: string) => {
   };
 };
 
-/** Flow 2 — an Ecwid customer created or updated → Find or Create Contact (+ update) → group tag → welcome task. */
-export const syncCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: RecipeSettings) => {
-  if (!event.customer) throw new Error(`${event.webhook.eventType} carries no customer object`);
-  const data: Row = { customer: event.customer, webhook: event.webhook };
+interface SyncMappings {
+  search: Record<string, unknown>;
+  create: Record<string, unknown>;
+  update: Record<string, unknown>;
+  taskCreate: Record<string, unknown>;
+}
+
+/** Flow 2's steps, whatever the trigger: Find or Create Contact (+ update) → group tag → welcome task. */
+const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: DateTime) => {
   const contactResult = await zap.searchOrCreate(
     'Find or Create Contact',
     'find_contact',
-    mapFields(syncSearchMapping(settings), data),
-    mapFields(syncContactMapping(settings), data),
-    mapFields(syncUpdateMapping(settings), data),
+    mapFields(m.search, data),
+    mapFields(m.create, data),
+    mapFields(m.update, data),
   );
   data.contact = contactResult.record;
   const tags = await zap.step<Row>(
@@ -76,31 +86,67 @@ export const syncCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: 
     'add_tags_to_contact',
     mapFields(syncGroupTagMapping(), data),
   );
-  const registered = DateTime.fromFormat(event.customer.registered ?? '', 'yyyy-MM-dd HH:mm:ss ZZZ', { setZone: true });
   data.welcomeDue = (registered.isValid ? registered : DateTime.utc()).plus({ days: 2 }).toUTC().toISO({ suppressMilliseconds: true });
   const taskResult = await zap.searchOrCreate(
     'Find or Create Task (welcome call)',
     'find_task',
     mapFields(syncTaskSearchMapping(), data),
-    mapFields(syncTaskCreateMapping(settings), data),
+    mapFields(m.taskCreate, data),
   );
   return { contact: contactResult, tags: tags.tags as string[], task: taskResult };
 };
 
+/** Flow 2 (webhook recipe) — an Ecwid customer created or updated → Find or Create Contact (+ update) → group tag → welcome task. */
+export const syncCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: RecipeSettings) => {
+  if (!event.customer) throw new Error(`${event.webhook.eventType} carries no customer object`);
+  const registered = DateTime.fromFormat(event.customer.registered ?? '', 'yyyy-MM-dd HH:mm:ss ZZZ', { setZone: true });
+  return runSync(
+    zap,
+    { customer: event.customer, webhook: event.webhook },
+    {
+      search: syncSearchMapping(settings),
+      create: syncContactMapping(settings),
+      update: syncUpdateMapping(settings),
+      taskCreate: syncTaskCreateMapping(settings),
+    },
+    registered,
+  );
+};
+
+/** Flow 2 (Ecwid app recipe) — one New or Updated Customer item of the Ecwid app → the same steps. */
+export const syncPolledCustomer = async (zap: ZapRunner, customer: Row, settings: RecipeSettings) =>
+  runSync(
+    zap,
+    { customer },
+    {
+      search: appSyncSearchMapping(settings),
+      create: appSyncContactMapping(settings),
+      update: appSyncUpdateMapping(settings),
+      taskCreate: appSyncTaskCreateMapping(settings),
+    },
+    DateTime.fromISO(String(customer.registeredAt ?? ''), { setZone: true }),
+  );
+
 /** Flow 3 — an Ecwid customer deleted → Find Contact → Filter (exactly one match) → delete (tasks first) or archive. */
-export const removeCustomer = async (
+export const removeCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: RecipeSettings, mode: 'delete' | 'archive' = 'delete') =>
+  runRemoval(zap, { webhook: event.webhook }, 'Find Contact (Ecwid id, then email)', removalSearchMapping(settings), mode);
+
+/** Flow 3 (Ecwid app recipe) — one Deleted Customer item → Find Contact by the Ecwid id custom field → Filter → delete or archive. */
+export const removeDeletedCustomer = async (
   zap: ZapRunner,
-  event: EcwidEvent,
+  deleted: Row,
   settings: RecipeSettings,
   mode: 'delete' | 'archive' = 'delete',
+) => runRemoval(zap, { deleted }, 'Find Contact (by the Ecwid Customer ID field)', appRemovalSearchMapping(settings), mode);
+
+const runRemoval = async (
+  zap: ZapRunner,
+  data: Row,
+  searchName: string,
+  searchMapping: Record<string, unknown>,
+  mode: 'delete' | 'archive',
 ) => {
-  const data: Row = { webhook: event.webhook };
-  const found = await zap.step<Row[]>(
-    'Find Contact (Ecwid id, then email)',
-    'searches',
-    'find_contact',
-    mapFields(removalSearchMapping(settings), data),
-  );
+  const found = await zap.step<Row[]>(searchName, 'searches', 'find_contact', mapFields(searchMapping, data));
   const contact = found[0];
   const reason = !contact
     ? 'no GHL contact matches this Ecwid customer'

@@ -3,10 +3,13 @@
  * connects through the app's own OAuth code (authorize URL → GHL's chooselocation page → code →
  * token), refreshes and retries once when a step meets an expired token (Zapier's autoRefresh),
  * and implements search-or-create (search, then update or create). Used by `npm run demo` and the
- * end-to-end tests; never part of build.zip.
+ * end-to-end tests; never part of build.zip. `EcwidTriggerRunner` (below) does the same for the
+ * Ecwid Customers app's polling triggers against the Ecwid sandbox.
  */
 import zapier from 'zapier-platform-core';
 import App from '../index.js';
+import EcwidApp from '../ecwid/index.js';
+import type { EcwidSandbox } from '../ecwid/sandbox/server.js';
 import type { Sandbox } from '../sandbox/server.js';
 
 type Kind = 'triggers' | 'searches' | 'creates';
@@ -188,5 +191,89 @@ export class ZapRunner {
   filter(name: string, pass: boolean, reason: string): boolean {
     this.steps.push({ name, kind: 'filter', key: 'filter', input: { reason }, output: { pass, reason }, requests: 0, ms: 0 });
     return pass;
+  }
+}
+
+/**
+ * The Ecwid Customers app (ecwid/) as Zapier runs a polling trigger, against the Ecwid sandbox:
+ * connects through the app's own OAuth code, then polls with Zapier's dedupe semantics. The first
+ * poll after a Zap is switched on only records the ids it sees; every later poll hands on the
+ * items whose id was never seen (oldest first, so edits reach the steps in order) and records
+ * them, so a replayed poll runs nothing twice. Each poll is recorded as a step of `zap`.
+ */
+export class EcwidTriggerRunner {
+  readonly appTester = zapier.createAppTester(EcwidApp);
+  authData: AuthData = {};
+  connectionLabel = '';
+  private readonly seen = new Map<string, Set<string>>();
+
+  constructor(
+    readonly sandbox: EcwidSandbox,
+    readonly zap: ZapRunner,
+  ) {}
+
+  /** Points the Ecwid app at the sandbox (its own variables: the GHL app's stay as they are). */
+  static useSandbox(sandbox: EcwidSandbox): void {
+    process.env.ECWID_API_BASE_URL = sandbox.apiBaseUrl;
+    process.env.ECWID_OAUTH_BASE_URL = sandbox.oauthBaseUrl;
+    process.env.ECWID_CLIENT_ID = sandbox.clientId;
+    process.env.ECWID_CLIENT_SECRET = sandbox.clientSecret;
+  }
+
+  private call(fn: unknown, bundle: Record<string, unknown>): Promise<any> {
+    return this.appTester(fn as never, bundle as never) as Promise<any>;
+  }
+
+  async connect(redirectUri = 'https://zapier.com/dashboard/auth/oauth/return/EcwidCustomersCLIAPI/'): Promise<AuthData> {
+    EcwidTriggerRunner.useSandbox(this.sandbox);
+    const oauth = EcwidApp.authentication!.oauth2Config!;
+    const state = `st-${Date.now()}`;
+    const authorizeUrl: string = await this.call(oauth.authorizeUrl, { inputData: { redirect_uri: redirectUri, state } });
+    const page = await fetch(authorizeUrl);
+    if (page.status !== 200) throw new Error(`Ecwid's authorize page answered ${page.status}: ${await page.text()}`);
+    const approved = await submitFirstForm(authorizeUrl, await page.text());
+    const location = approved.headers.get('location');
+    if (approved.status !== 302 || !location) throw new Error(`Approving did not redirect (HTTP ${approved.status})`);
+    const back = new URL(location);
+    if (back.searchParams.get('state') !== state) throw new Error('The state did not come back unchanged');
+    this.authData = await this.call(oauth.getAccessToken, {
+      inputData: { code: back.searchParams.get('code'), redirect_uri: redirectUri, state },
+    });
+    const tested = await this.call(EcwidApp.authentication!.test, { authData: this.authData });
+    this.connectionLabel = await this.call(EcwidApp.authentication!.connectionLabel, { authData: this.authData, inputData: tested });
+    return this.authData;
+  }
+
+  /** True once the trigger's Zap is on (its first poll happened). */
+  isOn(key: string): boolean {
+    return this.seen.has(key);
+  }
+
+  /** One poll of an Ecwid trigger; returns the items the Zap's steps run for (none on the first poll). */
+  async poll(key: string): Promise<Array<Record<string, any>>> {
+    const op = (EcwidApp.triggers as Record<string, Operation> | undefined)?.[key];
+    if (!op) throw new Error(`The Ecwid app has no trigger ${key}`);
+    const before = this.sandbox.requests.length;
+    const started = Date.now();
+    const record: StepRecord = { name: `Poll Ecwid: ${key}`, kind: 'triggers', key, input: {}, requests: 0, ms: 0 };
+    this.zap.steps.push(record);
+    try {
+      const items = (await this.call(op.operation.perform, { authData: this.authData, inputData: {}, meta: {} })) as Array<
+        Record<string, any>
+      >;
+      const first = !this.seen.has(key);
+      const seen = this.seen.get(key) ?? new Set<string>();
+      this.seen.set(key, seen);
+      const fresh = first ? [] : items.filter((i) => !seen.has(String(i.id)));
+      for (const i of items) seen.add(String(i.id));
+      record.output = { items: items.length, new: fresh.length, firstPoll: first };
+      return fresh.reverse();
+    } catch (error) {
+      record.error = (error as Error).message;
+      throw error;
+    } finally {
+      record.requests = this.sandbox.requests.length - before;
+      record.ms = Date.now() - started;
+    }
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * The subset of Ecwid REST API v3 shapes this app reads, from Ecwid's docs
+ * (docs.ecwid.com/api-reference/rest-api/customers/search-customers, …/get-customer,
+ * …/store-profile/store-reports/get-deleted-items-history) and Ecwid's Java client DTOs
+ * (Ecwid/ecwid-java-api-client: FetchedCustomer.kt, DeletedCustomer.kt, FetchedStoreProfile.kt).
+ * Everything is optional: Ecwid leaves fields out for guest-checkout customers.
+ */
+export interface EcwidPerson {
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  companyName?: string;
+  street?: string;
+  city?: string;
+  countryCode?: string;
+  countryName?: string;
+  postalCode?: string;
+  stateOrProvinceCode?: string;
+  stateOrProvinceName?: string;
+  phone?: string;
+}
+
+export interface EcwidShippingAddress extends EcwidPerson {
+  id?: number;
+  defaultAddress?: boolean;
+}
+
+export interface EcwidContact {
+  id?: number;
+  contact?: string;
+  type?: string;
+  default?: boolean;
+}
+
+export interface EcwidCustomer {
+  id: number;
+  email?: string;
+  name?: string;
+  registered?: string;
+  updated?: string;
+  totalOrderCount?: number;
+  customerGroupId?: number;
+  customerGroupName?: string;
+  billingPerson?: EcwidPerson;
+  shippingAddresses?: EcwidShippingAddress[];
+  contacts?: EcwidContact[];
+  taxId?: string;
+  taxExempt?: boolean;
+  b2b_b2c?: string;
+  acceptMarketing?: boolean | null;
+  lang?: string;
+  stats?: { numberOfOrders?: number; salesValue?: number; averageOrderValue?: number; firstOrderDate?: string; lastOrderDate?: string };
+}
+
+export interface EcwidPage<T> {
+  total?: number;
+  count?: number;
+  offset?: number;
+  limit?: number;
+  items?: T[];
+}
+
+export interface EcwidDeletedItem {
+  id: number;
+  date?: string;
+}
+
+export interface EcwidProfile {
+  generalInfo?: { storeId?: number; storeUrl?: string };
+  account?: { accountName?: string; accountEmail?: string };
+  settings?: { storeName?: string };
+}
+
+export interface EcwidTokenResponse {
+  access_token?: string;
+  token_type?: string;
+  scope?: string;
+  store_id?: number;
+  public_token?: string;
+}

@@ -1,0 +1,4 @@
+import App from '../index.js';
+import { describeDefinitionChecks } from '../../test/definition-checks.js';
+
+describeDefinitionChecks(App, 'Ecwid app');
