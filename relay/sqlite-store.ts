@@ -1,0 +1,184 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { Delivery, RecordResult, RelayEvent, RelayStore, StoreStats, Subscription } from './store.js';
+
+/**
+ * The embedded store: Node 22's built-in SQLite (`node:sqlite`, no native addon to build), one
+ * file, WAL journal. `synchronous = FULL` by default: a commit is on disk before GHL gets its 200,
+ * so even a power cut loses nothing acknowledged (NORMAL survives a process crash, not a power cut).
+ * One relay process per file: on open, claims left by a crashed process are released at once.
+ */
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  location_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_received_at ON events (received_at);
+CREATE TABLE IF NOT EXISTS subscriptions (
+  id TEXT PRIMARY KEY,
+  location_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  target_url TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS subscriptions_route ON subscriptions (location_id, event);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL,
+  subscription_id TEXT NOT NULL,
+  target_url TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  UNIQUE (event_id, subscription_id)
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
+CREATE INDEX IF NOT EXISTS deliveries_subscription ON deliveries (subscription_id);
+`;
+
+type Row = Record<string, unknown>;
+
+const toSubscription = (r: Row): Subscription => ({
+  id: String(r.id),
+  locationId: String(r.location_id),
+  event: String(r.event),
+  targetUrl: String(r.target_url),
+  createdAt: Number(r.created_at),
+});
+
+export class SqliteStore implements RelayStore {
+  readonly kind = 'sqlite' as const;
+  private db: DatabaseSync;
+
+  constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new DatabaseSync(file);
+    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 5000;`);
+    this.db.exec(SCHEMA);
+    this.db.prepare(`UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0`).run();
+  }
+
+  private tx<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      this.db.exec('COMMIT');
+      return out;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async recordEvent(e: RelayEvent, opts: { removeLocation?: boolean } = {}): Promise<RecordResult> {
+    return this.tx(() => {
+      const inserted = this.db
+        .prepare(`INSERT OR IGNORE INTO events (id, type, location_id, body, received_at) VALUES (?, ?, ?, ?, ?)`)
+        .run(e.id, e.type, e.locationId, e.body, e.receivedAt);
+      if (Number(inserted.changes) === 0) return { duplicate: true, queued: 0 };
+      const queued = this.db
+        .prepare(
+          `INSERT INTO deliveries (event_id, subscription_id, target_url, next_at)
+           SELECT ?, id, target_url, ? FROM subscriptions WHERE location_id = ? AND event = ?`,
+        )
+        .run(e.id, e.receivedAt, e.locationId, e.type);
+      if (opts.removeLocation) {
+        this.db
+          .prepare(`DELETE FROM deliveries WHERE subscription_id IN (SELECT id FROM subscriptions WHERE location_id = ?)`)
+          .run(e.locationId);
+        this.db.prepare(`DELETE FROM subscriptions WHERE location_id = ?`).run(e.locationId);
+        return { duplicate: false, queued: 0 };
+      }
+      return { duplicate: false, queued: Number(queued.changes) };
+    });
+  }
+
+  async addSubscription(s: Subscription): Promise<void> {
+    this.db
+      .prepare(`INSERT INTO subscriptions (id, location_id, event, target_url, created_at) VALUES (?, ?, ?, ?, ?)`)
+      .run(s.id, s.locationId, s.event, s.targetUrl, s.createdAt);
+  }
+
+  async getSubscription(id: string): Promise<Subscription | undefined> {
+    const row = this.db.prepare(`SELECT * FROM subscriptions WHERE id = ?`).get(id) as Row | undefined;
+    return row ? toSubscription(row) : undefined;
+  }
+
+  async removeSubscription(id: string): Promise<boolean> {
+    return this.tx(() => {
+      this.db.prepare(`DELETE FROM deliveries WHERE subscription_id = ? AND state = 'pending'`).run(id);
+      return Number(this.db.prepare(`DELETE FROM subscriptions WHERE id = ?`).run(id).changes) > 0;
+    });
+  }
+
+  async claimDue(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
+    return this.tx(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at
+           FROM deliveries d JOIN events e ON e.id = d.event_id
+           WHERE d.state = 'pending' AND d.next_at <= ? AND d.lease_until <= ?
+           ORDER BY d.next_at, d.id LIMIT ?`,
+        )
+        .all(now, now, limit) as Row[];
+      const lease = this.db.prepare(`UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?`);
+      return rows.map((r) => {
+        lease.run(now + leaseMs, r.id as number);
+        return {
+          id: String(r.id),
+          eventId: String(r.event_id),
+          subscriptionId: String(r.subscription_id),
+          targetUrl: String(r.target_url),
+          body: String(r.body),
+          attempts: Number(r.attempts) + 1,
+          receivedAt: Number(r.received_at),
+        };
+      });
+    });
+  }
+
+  async complete(id: string): Promise<void> {
+    this.db.prepare(`DELETE FROM deliveries WHERE id = ?`).run(Number(id));
+  }
+
+  async retryAt(id: string, at: number, error: string): Promise<void> {
+    this.db.prepare(`UPDATE deliveries SET next_at = ?, lease_until = 0, last_error = ? WHERE id = ?`).run(at, error, Number(id));
+  }
+
+  async bury(id: string, error: string): Promise<void> {
+    this.db.prepare(`UPDATE deliveries SET state = 'dead', lease_until = 0, last_error = ? WHERE id = ?`).run(error, Number(id));
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const row = this.db.prepare(`SELECT MIN(MAX(next_at, lease_until)) AS at FROM deliveries WHERE state = 'pending'`).get() as Row;
+    return row.at === null || row.at === undefined ? undefined : Number(row.at);
+  }
+
+  async prune(before: number): Promise<number> {
+    const r = this.db
+      .prepare(`DELETE FROM events WHERE received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`)
+      .run(before);
+    return Number(r.changes);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const one = (sql: string) => Number((this.db.prepare(sql).get() as Row).n);
+    return {
+      pending: one(`SELECT COUNT(*) AS n FROM deliveries WHERE state = 'pending'`),
+      dead: one(`SELECT COUNT(*) AS n FROM deliveries WHERE state = 'dead'`),
+      subscriptions: one(`SELECT COUNT(*) AS n FROM subscriptions`),
+      events: one(`SELECT COUNT(*) AS n FROM events`),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+}
