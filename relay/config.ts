@@ -67,7 +67,9 @@ export const loadConfig = (env: Env = process.env): RelayConfig => ({
   port: num(env, 'RELAY_PORT', 8787),
   keys: {
     ed25519: parsePublicKey(env.RELAY_GHL_PUBLIC_KEY || GHL_ED25519_PUBLIC_KEY),
-    rsa: flag(env, 'RELAY_ACCEPT_LEGACY_SIGNATURE', true) ? parsePublicKey(env.RELAY_GHL_LEGACY_PUBLIC_KEY || GHL_RSA_PUBLIC_KEY) : undefined,
+    rsa: flag(env, 'RELAY_ACCEPT_LEGACY_SIGNATURE', true)
+      ? parsePublicKey(env.RELAY_GHL_LEGACY_PUBLIC_KEY || GHL_RSA_PUBLIC_KEY)
+      : undefined,
   },
   ghlApiBaseUrl: (env.RELAY_GHL_API_BASE_URL || 'https://services.leadconnectorhq.com').replace(/\/+$/, ''),
   allowedTargets: (env.RELAY_ALLOWED_TARGETS || 'https://hooks.zapier.com')

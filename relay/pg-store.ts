@@ -85,10 +85,9 @@ export class PostgresStore implements RelayStore {
       );
       if (ins.rowCount === 0) return { duplicate: true, queued: 0 };
       if (opts.removeLocation) {
-        await c.query(
-          `DELETE FROM relay_deliveries WHERE subscription_id IN (SELECT id FROM relay_subscriptions WHERE location_id = $1)`,
-          [e.locationId],
-        );
+        await c.query(`DELETE FROM relay_deliveries WHERE subscription_id IN (SELECT id FROM relay_subscriptions WHERE location_id = $1)`, [
+          e.locationId,
+        ]);
         await c.query(`DELETE FROM relay_subscriptions WHERE location_id = $1`, [e.locationId]);
         return { duplicate: false, queued: 0 };
       }
@@ -102,10 +101,13 @@ export class PostgresStore implements RelayStore {
   }
 
   async addSubscription(s: Subscription): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO relay_subscriptions (id, location_id, event, target_url, created_at) VALUES ($1, $2, $3, $4, $5)`,
-      [s.id, s.locationId, s.event, s.targetUrl, s.createdAt],
-    );
+    await this.pool.query(`INSERT INTO relay_subscriptions (id, location_id, event, target_url, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+      s.id,
+      s.locationId,
+      s.event,
+      s.targetUrl,
+      s.createdAt,
+    ]);
   }
 
   async getSubscription(id: string): Promise<Subscription | undefined> {

@@ -207,7 +207,11 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
         const f = e instanceof HttpFailure ? e : new HttpFailure(500, 'Relay error');
         if (!(e instanceof HttpFailure)) say(`error: ${(e as Error).stack ?? String(e)}`);
         if (res.headersSent) return void res.destroy();
-        res.writeHead(f.status, { 'content-type': 'application/json', connection: f.status === 413 ? 'close' : 'keep-alive', ...f.headers });
+        res.writeHead(f.status, {
+          'content-type': 'application/json',
+          connection: f.status === 413 ? 'close' : 'keep-alive',
+          ...f.headers,
+        });
         res.end(JSON.stringify({ error: f.message }));
       },
     );

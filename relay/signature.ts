@@ -50,14 +50,20 @@ const header = (headers: Record<string, string | string[] | undefined>, name: st
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-export const checkSignature = (raw: Buffer, headers: Record<string, string | string[] | undefined>, keys: SignatureKeys): SignatureCheck => {
+export const checkSignature = (
+  raw: Buffer,
+  headers: Record<string, string | string[] | undefined>,
+  keys: SignatureKeys,
+): SignatureCheck => {
   const ed = header(headers, 'x-ghl-signature')?.trim();
   if (ed) {
     // Like GHL's SDK: when the current header is present, the legacy one is not consulted.
     if (!BASE64.test(ed)) return { ok: false, reason: 'x-ghl-signature is not base64' };
     const sig = Buffer.from(ed, 'base64');
     if (sig.length !== 64) return { ok: false, reason: 'x-ghl-signature is not an Ed25519 signature' };
-    return verify(null, raw, keys.ed25519, sig) ? { ok: true, scheme: 'ed25519' } : { ok: false, reason: 'x-ghl-signature does not match the body' };
+    return verify(null, raw, keys.ed25519, sig)
+      ? { ok: true, scheme: 'ed25519' }
+      : { ok: false, reason: 'x-ghl-signature does not match the body' };
   }
   const legacy = header(headers, 'x-wh-signature')?.trim();
   if (legacy) {
@@ -65,7 +71,9 @@ export const checkSignature = (raw: Buffer, headers: Record<string, string | str
     if (!BASE64.test(legacy)) return { ok: false, reason: 'x-wh-signature is not base64' };
     const v = createVerify('sha256');
     v.update(raw);
-    return v.verify(keys.rsa, legacy, 'base64') ? { ok: true, scheme: 'rsa' } : { ok: false, reason: 'x-wh-signature does not match the body' };
+    return v.verify(keys.rsa, legacy, 'base64')
+      ? { ok: true, scheme: 'rsa' }
+      : { ok: false, reason: 'x-wh-signature does not match the body' };
   }
   return { ok: false, reason: 'no x-ghl-signature header' };
 };

@@ -279,8 +279,10 @@ export class WebhookEmitter {
       if (this.recording && before && after) {
         // Recorded once per contact and call: the payload is built at the end, from the final record.
         const seen = (type: string) => this.recording?.some((r) => r.type === type && r.contactId === contactId);
-        if (changedBesidesTags(before, after) && !seen('ContactUpdate')) this.record('ContactUpdate', () => contactPayload(after), contactId);
-        if (!sameTags(before.tags, after.tags) && !seen('ContactTagUpdate')) this.record('ContactTagUpdate', () => contactPayload(after), contactId);
+        if (changedBesidesTags(before, after) && !seen('ContactUpdate'))
+          this.record('ContactUpdate', () => contactPayload(after), contactId);
+        if (!sameTags(before.tags, after.tags) && !seen('ContactTagUpdate'))
+          this.record('ContactTagUpdate', () => contactPayload(after), contactId);
       }
       touch(contactId, before);
     };

@@ -89,7 +89,9 @@ describe('relay killed with SIGKILL mid-stream', () => {
     const relayUrl = `http://127.0.0.1:${port}`;
     child = await startRelayProcess(env);
     const token = sb.issueTokens().access_token;
-    expect((await subscribe(relayUrl, token, { locationId: sb.locationId, event: 'ContactCreate', targetUrl: hooks.url })).status).toBe(201);
+    expect((await subscribe(relayUrl, token, { locationId: sb.locationId, event: 'ContactCreate', targetUrl: hooks.url })).status).toBe(
+      201,
+    );
     sb.webhooks.setUrl(`${relayUrl}/webhooks/ghl`);
 
     const TOTAL = 240;
@@ -111,11 +113,7 @@ describe('relay killed with SIGKILL mid-stream', () => {
     const accepted = log.filter((e) => e.outcome === 'accepted').map((e) => e.webhookId);
     const refused = log.filter((e) => e.outcome === 'failed');
     const received = () => new Set(hooks.received.map((r) => r.body.webhookId as string));
-    await waitFor(
-      'every acknowledged webhook at the hook',
-      () => accepted.every((id) => received().has(id)),
-      30_000,
-    );
+    await waitFor('every acknowledged webhook at the hook', () => accepted.every((id) => received().has(id)), 30_000);
     const emitted = new Set(log.map((e) => e.webhookId));
     const deliveredIds = hooks.received.map((r) => r.body.webhookId as string);
     const duplicates = deliveredIds.length - received().size;

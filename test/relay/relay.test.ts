@@ -58,7 +58,10 @@ describe('relay: receive, route and deliver', () => {
     const otherLocation = ghlEvent('ContactCreate', sb.state.otherLocationId);
     const otherType = ghlEvent('ContactUpdate', loc);
     const raw = JSON.stringify(mine, null, 1); // GHL's exact bytes are kept, whitespace and all
-    expect(await postWebhook(relay.url, undefined, { key: keys.ed25519, raw })).toMatchObject({ status: 200, body: { ok: true, queued: 1 } });
+    expect(await postWebhook(relay.url, undefined, { key: keys.ed25519, raw })).toMatchObject({
+      status: 200,
+      body: { ok: true, queued: 1 },
+    });
     expect((await postWebhook(relay.url, otherLocation, { key: keys.ed25519 })).body).toEqual({ ok: true, queued: 0 });
     expect((await postWebhook(relay.url, otherType, { key: keys.ed25519 })).body).toEqual({ ok: true, queued: 0 });
 
@@ -116,8 +119,16 @@ describe('relay: receive, route and deliver', () => {
     const hooks = await receiverWith();
     const sub = await subscribe(relay.url, token, { locationId: loc, event: 'ContactCreate', targetUrl: hooks.url });
     const store = relay.store as SqliteStore;
-    await store.addSubscription({ id: 'other', locationId: sb.state.otherLocationId, event: 'ContactCreate', targetUrl: hooks.url, createdAt: 1 });
-    const un = await postWebhook(relay.url, ghlEvent('UNINSTALL', loc, { appId: 'app', companyId: sb.state.companyId }), { key: keys.ed25519 });
+    await store.addSubscription({
+      id: 'other',
+      locationId: sb.state.otherLocationId,
+      event: 'ContactCreate',
+      targetUrl: hooks.url,
+      createdAt: 1,
+    });
+    const un = await postWebhook(relay.url, ghlEvent('UNINSTALL', loc, { appId: 'app', companyId: sb.state.companyId }), {
+      key: keys.ed25519,
+    });
     expect(un.body).toEqual({ ok: true, queued: 0 });
     expect(await store.getSubscription(sub.body.id)).toBeUndefined();
     expect(await store.getSubscription('other')).toBeDefined();
@@ -172,7 +183,10 @@ describe('relay: what it refuses from GHL', () => {
     expect((await postWebhook(relay.url, event, { key: keys.ed25519 })).body).toEqual({ ok: true, queued: 1 });
     expect((await postWebhook(relay.url, event, { key: keys.ed25519 })).body).toEqual({ ok: true, duplicate: true });
     // Same webhookId, different (signed) body: still the same event.
-    expect((await postWebhook(relay.url, { ...event, email: 'x@example.com' }, { key: keys.ed25519 })).body).toEqual({ ok: true, duplicate: true });
+    expect((await postWebhook(relay.url, { ...event, email: 'x@example.com' }, { key: keys.ed25519 })).body).toEqual({
+      ok: true,
+      duplicate: true,
+    });
     await waitFor('the delivery', () => hooks.received.length >= 1);
     await sleep(200);
     expect(hooks.received).toHaveLength(1);
@@ -297,7 +311,8 @@ describe('relay: subscriptions', () => {
   test('target URLs outside the allowlist, unknown events and bad location ids are refused before GHL is asked', async () => {
     const relay = await relayWith({ RELAY_ALLOWED_TARGETS: 'https://hooks.zapier.com' });
     sb.requests.length = 0;
-    const t = (targetUrl: string, event = 'ContactCreate', locationId = loc) => subscribe(relay.url, token, { locationId, event, targetUrl });
+    const t = (targetUrl: string, event = 'ContactCreate', locationId = loc) =>
+      subscribe(relay.url, token, { locationId, event, targetUrl });
     const results = [
       await t('http://127.0.0.1:9/x'),
       await t('https://hooks.zapier.com.evil.example/hooks/standard/1'),
@@ -318,11 +333,13 @@ describe('relay: subscriptions', () => {
     const relay = await relayWith();
     const sub = await subscribe(relay.url, token, { locationId: loc, event: 'ContactUpdate', targetUrl: 'http://127.0.0.1:9/x' });
     const del = (tk: string) =>
-      fetch(`${relay.url}/subscriptions/${sub.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${tk}` } }).then(async (r) => [
-        r.status,
-        await r.json(),
-      ]);
-    expect(await del('not-a-token')).toEqual([401, { error: 'GHL rejected the access token (expired or revoked); reconnect the GHL account' }]);
+      fetch(`${relay.url}/subscriptions/${sub.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${tk}` } }).then(
+        async (r) => [r.status, await r.json()],
+      );
+    expect(await del('not-a-token')).toEqual([
+      401,
+      { error: 'GHL rejected the access token (expired or revoked); reconnect the GHL account' },
+    ]);
     expect(await del(token)).toEqual([200, { id: sub.body.id, removed: true }]);
     expect(await del(token)).toEqual([404, { error: `No subscription ${sub.body.id} (already removed)` }]);
   });
