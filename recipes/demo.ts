@@ -7,6 +7,7 @@ import { implementedOperations, startSandbox, type Sandbox } from '../sandbox/se
 import { loadEcwidEvent, type EcwidEvent } from './ecwid.js';
 import { profilePull, removeCustomer, settingsFor, syncCustomer } from './flows.js';
 import { ZapRunner, type StepRecord } from './zap-runner.js';
+import { runInstantZap } from '../relay/demo.js';
 
 export interface Check {
   flow: string;
@@ -279,6 +280,9 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     await sandbox.close();
   }
 
+  // Instant triggers (relay/demo.ts): its own sandbox, the webhook relay and REST-hook Zaps.
+  checks.push(...(await runInstantZap(log)).checks);
+
   const result: DemoResult = {
     ok: checks.length > 0 && checks.every((c) => c.ok),
     checks,
@@ -291,7 +295,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
   log(
     `── Summary: ${checks.filter((c) => c.ok).length}/${checks.length} checks passed; ${zap.steps.filter((s) => s.kind !== 'filter').length} Zap steps; ${result.requests} GHL requests (incl. OAuth); ${result.refreshes} token refresh(es)`,
   );
-  for (const flow of ['connect', 'sync', 'profile', 'removal', 'demo']) {
+  for (const flow of ['connect', 'sync', 'profile', 'removal', 'instant', 'demo']) {
     const mine = checks.filter((c) => c.flow === flow);
     if (mine.length)
       log(`   ${flow.padEnd(8)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync as Database } from 'node:sqlite';
 import type { Delivery, RecordResult, RelayEvent, RelayStore, StoreStats, Subscription } from './store.js';
 
 /**
@@ -45,6 +45,23 @@ CREATE INDEX IF NOT EXISTS deliveries_subscription ON deliveries (subscription_i
 
 type Row = Record<string, unknown>;
 
+/**
+ * Node 22 prints "SQLite is an experimental feature" when node:sqlite is first loaded (the API we
+ * use is stable since 22.5); that one warning is kept out of the relay's and the demo's output.
+ */
+const loadSqlite = (): typeof import('node:sqlite') => {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('SQLite is an experimental feature')) return;
+    (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+  } finally {
+    process.emitWarning = emit;
+  }
+};
+
 const toSubscription = (r: Row): Subscription => ({
   id: String(r.id),
   locationId: String(r.location_id),
@@ -55,11 +72,11 @@ const toSubscription = (r: Row): Subscription => ({
 
 export class SqliteStore implements RelayStore {
   readonly kind = 'sqlite' as const;
-  private db: DatabaseSync;
+  private db: Database;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new DatabaseSync(file);
+    this.db = new (loadSqlite().DatabaseSync)(file);
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 5000;`);
     this.db.exec(SCHEMA);
     this.db.prepare(`UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0`).run();
