@@ -79,38 +79,83 @@ export class SqliteStore implements RelayStore {
     this.db = new (loadSqlite().DatabaseSync)(file);
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 5000;`);
     this.db.exec(SCHEMA);
-    this.db.prepare(`UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0`).run();
+    this.stmt(`UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0`).run();
   }
 
-  private tx<T>(fn: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const out = fn();
-      this.db.exec('COMMIT');
-      return out;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
+  private statements = new Map<string, ReturnType<Database['prepare']>>();
+
+  /** Prepared once, reused: compiling the SQL costs more than running it. */
+  private stmt(sql: string) {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
     }
+    return st;
+  }
+
+  private queue: Array<{ run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  private flushing = false;
+
+  /**
+   * Group commit: writes that arrive in the same turn of the event loop share one transaction
+   * (one fsync), each in its own savepoint so that one failing write does not undo the others.
+   * A write's promise settles only after COMMIT, so "resolved" means "on disk".
+   */
+  private tx<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const jobs = this.queue.splice(0);
+    this.flushing = false;
+    if (!jobs.length) return;
+    const results: Array<{ ok: boolean; value: unknown }> = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const job of jobs) {
+        this.db.exec('SAVEPOINT job');
+        try {
+          results.push({ ok: true, value: job.run() });
+          this.db.exec('RELEASE job');
+        } catch (error) {
+          this.db.exec('ROLLBACK TO job');
+          this.db.exec('RELEASE job');
+          results.push({ ok: false, value: error });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    jobs.forEach((job, i) => (results[i]!.ok ? job.resolve(results[i]!.value) : job.reject(results[i]!.value)));
   }
 
   async recordEvent(e: RelayEvent, opts: { removeLocation?: boolean } = {}): Promise<RecordResult> {
     return this.tx(() => {
-      const inserted = this.db
-        .prepare(`INSERT OR IGNORE INTO events (id, type, location_id, body, received_at) VALUES (?, ?, ?, ?, ?)`)
-        .run(e.id, e.type, e.locationId, e.body, e.receivedAt);
+      const inserted = this.stmt(`INSERT OR IGNORE INTO events (id, type, location_id, body, received_at) VALUES (?, ?, ?, ?, ?)`).run(
+        e.id,
+        e.type,
+        e.locationId,
+        e.body,
+        e.receivedAt,
+      );
       if (Number(inserted.changes) === 0) return { duplicate: true, queued: 0 };
-      const queued = this.db
-        .prepare(
-          `INSERT INTO deliveries (event_id, subscription_id, target_url, next_at)
+      const queued = this.stmt(
+        `INSERT INTO deliveries (event_id, subscription_id, target_url, next_at)
            SELECT ?, id, target_url, ? FROM subscriptions WHERE location_id = ? AND event = ?`,
-        )
-        .run(e.id, e.receivedAt, e.locationId, e.type);
+      ).run(e.id, e.receivedAt, e.locationId, e.type);
       if (opts.removeLocation) {
-        this.db
-          .prepare(`DELETE FROM deliveries WHERE subscription_id IN (SELECT id FROM subscriptions WHERE location_id = ?)`)
-          .run(e.locationId);
-        this.db.prepare(`DELETE FROM subscriptions WHERE location_id = ?`).run(e.locationId);
+        this.stmt(`DELETE FROM deliveries WHERE subscription_id IN (SELECT id FROM subscriptions WHERE location_id = ?)`).run(e.locationId);
+        this.stmt(`DELETE FROM subscriptions WHERE location_id = ?`).run(e.locationId);
         return { duplicate: false, queued: 0 };
       }
       return { duplicate: false, queued: Number(queued.changes) };
@@ -118,34 +163,38 @@ export class SqliteStore implements RelayStore {
   }
 
   async addSubscription(s: Subscription): Promise<void> {
-    this.db
-      .prepare(`INSERT INTO subscriptions (id, location_id, event, target_url, created_at) VALUES (?, ?, ?, ?, ?)`)
-      .run(s.id, s.locationId, s.event, s.targetUrl, s.createdAt);
+    await this.tx(() =>
+      this.stmt(`INSERT INTO subscriptions (id, location_id, event, target_url, created_at) VALUES (?, ?, ?, ?, ?)`).run(
+        s.id,
+        s.locationId,
+        s.event,
+        s.targetUrl,
+        s.createdAt,
+      ),
+    );
   }
 
   async getSubscription(id: string): Promise<Subscription | undefined> {
-    const row = this.db.prepare(`SELECT * FROM subscriptions WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.stmt(`SELECT * FROM subscriptions WHERE id = ?`).get(id) as Row | undefined;
     return row ? toSubscription(row) : undefined;
   }
 
   async removeSubscription(id: string): Promise<boolean> {
     return this.tx(() => {
-      this.db.prepare(`DELETE FROM deliveries WHERE subscription_id = ? AND state = 'pending'`).run(id);
-      return Number(this.db.prepare(`DELETE FROM subscriptions WHERE id = ?`).run(id).changes) > 0;
+      this.stmt(`DELETE FROM deliveries WHERE subscription_id = ? AND state = 'pending'`).run(id);
+      return Number(this.stmt(`DELETE FROM subscriptions WHERE id = ?`).run(id).changes) > 0;
     });
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
     return this.tx(() => {
-      const rows = this.db
-        .prepare(
-          `SELECT d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at
+      const rows = this.stmt(
+        `SELECT d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at
            FROM deliveries d JOIN events e ON e.id = d.event_id
            WHERE d.state = 'pending' AND d.next_at <= ? AND d.lease_until <= ?
            ORDER BY d.next_at, d.id LIMIT ?`,
-        )
-        .all(now, now, limit) as Row[];
-      const lease = this.db.prepare(`UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?`);
+      ).all(now, now, limit) as Row[];
+      const lease = this.stmt(`UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?`);
       return rows.map((r) => {
         lease.run(now + leaseMs, r.id as number);
         return {
@@ -162,31 +211,35 @@ export class SqliteStore implements RelayStore {
   }
 
   async complete(id: string): Promise<void> {
-    this.db.prepare(`DELETE FROM deliveries WHERE id = ?`).run(Number(id));
+    await this.tx(() => this.stmt(`DELETE FROM deliveries WHERE id = ?`).run(Number(id)));
   }
 
   async retryAt(id: string, at: number, error: string): Promise<void> {
-    this.db.prepare(`UPDATE deliveries SET next_at = ?, lease_until = 0, last_error = ? WHERE id = ?`).run(at, error, Number(id));
+    await this.tx(() =>
+      this.stmt(`UPDATE deliveries SET next_at = ?, lease_until = 0, last_error = ? WHERE id = ?`).run(at, error, Number(id)),
+    );
   }
 
   async bury(id: string, error: string): Promise<void> {
-    this.db.prepare(`UPDATE deliveries SET state = 'dead', lease_until = 0, last_error = ? WHERE id = ?`).run(error, Number(id));
+    await this.tx(() =>
+      this.stmt(`UPDATE deliveries SET state = 'dead', lease_until = 0, last_error = ? WHERE id = ?`).run(error, Number(id)),
+    );
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const row = this.db.prepare(`SELECT MIN(MAX(next_at, lease_until)) AS at FROM deliveries WHERE state = 'pending'`).get() as Row;
+    const row = this.stmt(`SELECT MIN(MAX(next_at, lease_until)) AS at FROM deliveries WHERE state = 'pending'`).get() as Row;
     return row.at === null || row.at === undefined ? undefined : Number(row.at);
   }
 
   async prune(before: number): Promise<number> {
-    const r = this.db
-      .prepare(`DELETE FROM events WHERE received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`)
-      .run(before);
+    const r = this.stmt(
+      `DELETE FROM events WHERE received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`,
+    ).run(before);
     return Number(r.changes);
   }
 
   async stats(): Promise<StoreStats> {
-    const one = (sql: string) => Number((this.db.prepare(sql).get() as Row).n);
+    const one = (sql: string) => Number((this.stmt(sql).get() as Row).n);
     return {
       pending: one(`SELECT COUNT(*) AS n FROM deliveries WHERE state = 'pending'`),
       dead: one(`SELECT COUNT(*) AS n FROM deliveries WHERE state = 'dead'`),
@@ -196,6 +249,7 @@ export class SqliteStore implements RelayStore {
   }
 
   async close(): Promise<void> {
+    while (this.queue.length || this.flushing) await new Promise((r) => setImmediate(r));
     if (this.db.isOpen) this.db.close();
   }
 }
