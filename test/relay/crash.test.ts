@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { hookReceiver, sleep, subscribe, waitFor } from './helpers.js';
+import pg from 'pg';
+import { hookReceiver, postgresUnavailable, sleep, subscribe, waitFor } from './helpers.js';
 
 /**
  * The relay as its own process (`node --import tsx relay/main.ts`, as `npm run relay`), killed
@@ -50,11 +51,20 @@ const killed = (child: ChildProcess) =>
     child.kill('SIGKILL');
   });
 
-describe('relay killed with SIGKILL mid-stream', () => {
+const PG_URL = process.env.RELAY_TEST_DATABASE_URL;
+const pgMissing = postgresUnavailable(PG_URL);
+if (pgMissing) console.warn(`kill -9 test on Postgres skipped: ${pgMissing}.`);
+const stores: Array<[string, boolean]> = [
+  ['SQLite', true],
+  ['Postgres', !pgMissing],
+];
+
+describe.each(stores.filter(([, on]) => on).map(([name]) => name))('relay on %s killed with SIGKILL mid-stream', (storeName) => {
   let sb: Sandbox;
   let dir: string;
   let child: ChildProcess | undefined;
   let hooks: Awaited<ReturnType<typeof hookReceiver>>;
+  let pgSchema: string | undefined;
 
   beforeAll(async () => {
     nock.enableNetConnect('127.0.0.1');
@@ -71,13 +81,21 @@ describe('relay killed with SIGKILL mid-stream', () => {
     await hooks.close();
     await sb.close();
     rmSync(dir, { recursive: true, force: true });
+    if (pgSchema) {
+      const admin = new pg.Client(PG_URL);
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
+      await admin.end();
+    }
   });
 
   test('every acknowledged webhook is delivered after the restart; nothing is invented', async () => {
     const port = await freePort();
-    const env = {
+    const env: Record<string, string> = {
       RELAY_PORT: String(port),
       RELAY_SQLITE_PATH: join(dir, 'relay.sqlite'),
+      // A crashed relay's claims on Postgres wait for their lease (2 × timeout + 5 s) to end.
+      RELAY_DELIVERY_TIMEOUT_MS: '1000',
       RELAY_GHL_PUBLIC_KEY: sb.webhooks.publicKey,
       RELAY_GHL_API_BASE_URL: sb.url,
       RELAY_ALLOWED_TARGETS: 'http://127.0.0.1:*',
@@ -86,6 +104,17 @@ describe('relay killed with SIGKILL mid-stream', () => {
       RELAY_RETRY_BASE_MS: '100',
       RELAY_QUIET: '1',
     };
+    if (storeName === 'Postgres') {
+      const schema = `relay_crash_${port}`;
+      pgSchema = schema;
+      const admin = new pg.Client(PG_URL);
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+      await admin.end();
+      const u = new URL(PG_URL as string);
+      u.searchParams.set('options', `-c search_path=${schema}`);
+      env.RELAY_DATABASE_URL = u.toString();
+    }
     const relayUrl = `http://127.0.0.1:${port}`;
     child = await startRelayProcess(env);
     const token = sb.issueTokens().access_token;
@@ -128,7 +157,7 @@ describe('relay killed with SIGKILL mid-stream', () => {
     // At least once: only the deliveries in flight at the kill (concurrency 2) may arrive twice.
     expect(duplicates).toBeLessThanOrEqual(2);
     console.log(
-      `kill -9: ${accepted.length} acknowledged, ${backlogAtKill} undelivered at the kill, all delivered after restart; ` +
+      `kill -9 (${storeName}): ${accepted.length} acknowledged, ${backlogAtKill} undelivered at the kill, all delivered after restart; ` +
         `${duplicates} duplicate(s); ${refused.length} refused while down`,
     );
   }, 60_000);

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type RelayConfig } from '../../relay/config.js';
@@ -110,4 +111,18 @@ export const subscribe = async (relayUrl: string, token: string, body: Record<st
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any };
+};
+
+/** Why the Postgres tests cannot run (undefined when RELAY_TEST_DATABASE_URL names a reachable database); probed synchronously so jest can skip. */
+export const postgresUnavailable = (url: string | undefined): string | undefined => {
+  if (!url) return 'RELAY_TEST_DATABASE_URL is not set';
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const pg=require('pg');const c=new pg.Client(${JSON.stringify(url)});c.connect().then(()=>c.end()).then(()=>process.exit(0),()=>process.exit(1))`,
+    ],
+    { timeout: 10_000 },
+  );
+  return probe.status === 0 ? undefined : 'no Postgres reachable at RELAY_TEST_DATABASE_URL';
 };
