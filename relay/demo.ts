@@ -49,6 +49,7 @@ export const runInstantZap = async (log: Log = () => undefined): Promise<{ ok: b
   const zap = new ZapRunner(sandbox);
   const runs: Array<{ key: string; startedAt: number; output?: unknown; error?: string; done: Promise<void> }> = [];
   const zaps = new Map<string, (items: Array<Record<string, unknown>>) => Promise<void>>();
+  const inputs = new Map<string, Record<string, unknown>>([['contact_tag_added_instant', { tag: 'vip' }]]);
 
   // Zapier's side: each hook URL is one Zap; a delivery runs its trigger, then its action steps.
   const zapier = http.createServer((req, res) => {
@@ -68,7 +69,7 @@ export const runInstantZap = async (log: Log = () => undefined): Promise<{ ok: b
           trigger.operation.perform as never,
           {
             authData: zap.authData,
-            inputData: {},
+            inputData: inputs.get(key) ?? {},
             cleanedRequest: JSON.parse(Buffer.concat(chunks).toString('utf8')),
           } as never,
         )) as Array<Record<string, unknown>>;
@@ -86,7 +87,7 @@ export const runInstantZap = async (log: Log = () => undefined): Promise<{ ok: b
     const op = (App.triggers as unknown as Record<string, Op>)[key]!.operation;
     const sub = (await zap.appTester(
       op.performSubscribe as never,
-      { authData: zap.authData, inputData: {}, targetUrl: hookUrl(key) } as never,
+      { authData: zap.authData, inputData: inputs.get(key) ?? {}, targetUrl: hookUrl(key) } as never,
     )) as {
       id: string;
     };
@@ -188,6 +189,23 @@ export const runInstantZap = async (log: Log = () => undefined): Promise<{ ok: b
       'a deletion in GHL starts the Zap with the details the contact had',
       deleted?.contactId === gone.id && deleted?.email === gone.email,
       gone.email ?? '',
+    );
+
+    log();
+    log('── Instant Zap — Contact Tag Added (Instant), tag "vip"');
+    await turnOn('contact_tag_added_instant', async () => undefined);
+    const beforeTag = runs.length;
+    await inGhl('POST', `/contacts/${contactId}/tags`, { tags: ['vip'] });
+    const tagged = await waitForRun('contact_tag_added_instant', beforeTag);
+    const taggedItem = (tagged?.output as Array<Record<string, unknown>> | undefined)?.[0];
+    log(`       got:  ${JSON.stringify({ id: taggedItem?.id, name: taggedItem?.name, tag: taggedItem?.tag })}`);
+    const beforeOther = runs.length;
+    await inGhl('POST', `/contacts/${contactId}/tags`, { tags: ['newsletter'] });
+    const other = await waitForRun('contact_tag_added_instant', beforeOther);
+    check(
+      'adding "vip" starts the Zap; adding another tag to the same contact does not',
+      taggedItem?.tag === 'vip' && taggedItem?.contactId === contactId && !!other && (other.output as unknown[]).length === 0,
+      `then "newsletter": ${other ? `${(other.output as unknown[]).length} item(s)` : 'no delivery'}`,
     );
 
     log();

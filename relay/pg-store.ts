@@ -1,5 +1,14 @@
 import pg from 'pg';
-import type { Delivery, RecordResult, RelayEvent, RelayStore, StoreStats, Subscription } from './store.js';
+import type {
+  ContactTagsUpdate,
+  Delivery,
+  RecordOptions,
+  RecordResult,
+  RelayEvent,
+  RelayStore,
+  StoreStats,
+  Subscription,
+} from './store.js';
 
 /**
  * Postgres, for several relays behind a load balancer sharing one database. Each relay claims due
@@ -39,6 +48,13 @@ CREATE TABLE IF NOT EXISTS relay_deliveries (
 );
 CREATE INDEX IF NOT EXISTS relay_deliveries_due ON relay_deliveries (state, next_at);
 CREATE INDEX IF NOT EXISTS relay_deliveries_subscription ON relay_deliveries (subscription_id);
+CREATE TABLE IF NOT EXISTS relay_contact_tags (
+  location_id TEXT NOT NULL,
+  contact_id TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (location_id, contact_id)
+);
 `;
 
 type Row = Record<string, unknown>;
@@ -77,14 +93,16 @@ export class PostgresStore implements RelayStore {
     }
   }
 
-  async recordEvent(e: RelayEvent, opts: { removeLocation?: boolean } = {}): Promise<RecordResult> {
+  async recordEvent(e: RelayEvent, opts: RecordOptions = {}): Promise<RecordResult> {
     return this.tx(async (c) => {
       const ins = await c.query(
         `INSERT INTO relay_events (id, type, location_id, body, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
         [e.id, e.type, e.locationId, e.body, e.receivedAt],
       );
       if (ins.rowCount === 0) return { duplicate: true, queued: 0 };
+      if (opts.contact) await this.trackTags(c, e, opts.contact);
       if (opts.removeLocation) {
+        await c.query(`DELETE FROM relay_contact_tags WHERE location_id = $1`, [e.locationId]);
         await c.query(`DELETE FROM relay_deliveries WHERE subscription_id IN (SELECT id FROM relay_subscriptions WHERE location_id = $1)`, [
           e.locationId,
         ]);
@@ -98,6 +116,27 @@ export class PostgresStore implements RelayStore {
       );
       return { duplicate: false, queued: q.rowCount ?? 0 };
     });
+  }
+
+  private async trackTags(c: pg.PoolClient, e: RelayEvent, t: ContactTagsUpdate): Promise<void> {
+    // FOR UPDATE: two relays receiving events of one contact at once apply them one after the other.
+    const r = await c.query(`SELECT tags, at FROM relay_contact_tags WHERE location_id = $1 AND contact_id = $2 FOR UPDATE`, [
+      e.locationId,
+      t.contactId,
+    ]);
+    const row = r.rows[0] as Row | undefined;
+    if (t.enrich) {
+      const previous = row ? (JSON.parse(String(row.tags)) as string[]) : undefined;
+      await c.query(`UPDATE relay_events SET body = $1 WHERE id = $2`, [t.enrich(previous), e.id]);
+    }
+    if (row && Number(row.at) > t.at) return;
+    if (t.deleted) await c.query(`DELETE FROM relay_contact_tags WHERE location_id = $1 AND contact_id = $2`, [e.locationId, t.contactId]);
+    else if (t.tags)
+      await c.query(
+        `INSERT INTO relay_contact_tags (location_id, contact_id, tags, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (location_id, contact_id) DO UPDATE SET tags = EXCLUDED.tags, at = EXCLUDED.at`,
+        [e.locationId, t.contactId, JSON.stringify(t.tags), t.at],
+      );
   }
 
   async addSubscription(s: Subscription): Promise<void> {

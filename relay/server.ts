@@ -6,6 +6,7 @@ import { Deliverer } from './deliver.js';
 import { checkSignature } from './signature.js';
 import { openStore } from './open-store.js';
 import type { RelayStore } from './store.js';
+import { contactTagsUpdate } from './tags.js';
 
 /**
  * The relay's HTTP API (relay/README.md):
@@ -127,8 +128,10 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
     const type = typeof body.type === 'string' ? body.type : '';
     if (!type) throw new HttpFailure(400, 'Webhook has no "type"');
     const ts = body.timestamp;
+    const receivedAt = Date.now();
+    let at = receivedAt;
     if (ts !== undefined || cfg.requireTimestamp) {
-      const at = typeof ts === 'string' || typeof ts === 'number' ? new Date(ts).getTime() : NaN;
+      at = typeof ts === 'string' || typeof ts === 'number' ? new Date(ts).getTime() : NaN;
       if (!Number.isFinite(at)) throw new HttpFailure(400, 'Webhook has no valid "timestamp"');
       if (Math.abs(Date.now() - at) > cfg.maxAgeSeconds * 1000) {
         throw new HttpFailure(400, `Webhook timestamp ${String(ts)} is more than ${cfg.maxAgeSeconds} s from now (stale or replayed)`);
@@ -144,8 +147,8 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
     let result;
     try {
       result = await store.recordEvent(
-        { id, type, locationId: locationOf(body), body: raw.toString('utf8'), receivedAt: Date.now() },
-        { removeLocation: type === 'UNINSTALL' && !!locationOf(body) },
+        { id, type, locationId: locationOf(body), body: raw.toString('utf8'), receivedAt },
+        { removeLocation: type === 'UNINSTALL' && !!locationOf(body), contact: contactTagsUpdate(body, at) },
       );
     } catch (e) {
       say(`could not store event ${id}: ${(e as Error).message}`);

@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync as Database } from 'node:sqlite';
-import type { Delivery, RecordResult, RelayEvent, RelayStore, StoreStats, Subscription } from './store.js';
+import type {
+  ContactTagsUpdate,
+  Delivery,
+  RecordOptions,
+  RecordResult,
+  RelayEvent,
+  RelayStore,
+  StoreStats,
+  Subscription,
+} from './store.js';
 
 /**
  * The embedded store: Node 22's built-in SQLite (`node:sqlite`, no native addon to build), one
@@ -41,6 +50,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
 CREATE INDEX IF NOT EXISTS deliveries_subscription ON deliveries (subscription_id);
+CREATE TABLE IF NOT EXISTS contact_tags (
+  location_id TEXT NOT NULL,
+  contact_id TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (location_id, contact_id)
+);
 `;
 
 type Row = Record<string, unknown>;
@@ -139,7 +155,7 @@ export class SqliteStore implements RelayStore {
     jobs.forEach((job, i) => (results[i]!.ok ? job.resolve(results[i]!.value) : job.reject(results[i]!.value)));
   }
 
-  async recordEvent(e: RelayEvent, opts: { removeLocation?: boolean } = {}): Promise<RecordResult> {
+  async recordEvent(e: RelayEvent, opts: RecordOptions = {}): Promise<RecordResult> {
     return this.tx(() => {
       const inserted = this.stmt(`INSERT OR IGNORE INTO events (id, type, location_id, body, received_at) VALUES (?, ?, ?, ?, ?)`).run(
         e.id,
@@ -149,17 +165,35 @@ export class SqliteStore implements RelayStore {
         e.receivedAt,
       );
       if (Number(inserted.changes) === 0) return { duplicate: true, queued: 0 };
-      const queued = this.stmt(
-        `INSERT INTO deliveries (event_id, subscription_id, target_url, next_at)
-           SELECT ?, id, target_url, ? FROM subscriptions WHERE location_id = ? AND event = ?`,
-      ).run(e.id, e.receivedAt, e.locationId, e.type);
+      if (opts.contact) this.trackTags(e, opts.contact);
       if (opts.removeLocation) {
         this.stmt(`DELETE FROM deliveries WHERE subscription_id IN (SELECT id FROM subscriptions WHERE location_id = ?)`).run(e.locationId);
         this.stmt(`DELETE FROM subscriptions WHERE location_id = ?`).run(e.locationId);
+        this.stmt(`DELETE FROM contact_tags WHERE location_id = ?`).run(e.locationId);
         return { duplicate: false, queued: 0 };
       }
+      const queued = this.stmt(
+        `INSERT INTO deliveries (event_id, subscription_id, target_url, next_at)
+         SELECT ?, id, target_url, ? FROM subscriptions WHERE location_id = ? AND event = ?`,
+      ).run(e.id, e.receivedAt, e.locationId, e.type);
       return { duplicate: false, queued: Number(queued.changes) };
     });
+  }
+
+  private trackTags(e: RelayEvent, c: ContactTagsUpdate): void {
+    const row = this.stmt(`SELECT tags, at FROM contact_tags WHERE location_id = ? AND contact_id = ?`).get(e.locationId, c.contactId) as
+      Row | undefined;
+    if (c.enrich) {
+      const previous = row ? (JSON.parse(String(row.tags)) as string[]) : undefined;
+      this.stmt(`UPDATE events SET body = ? WHERE id = ?`).run(c.enrich(previous), e.id);
+    }
+    if (row && Number(row.at) > c.at) return;
+    if (c.deleted) this.stmt(`DELETE FROM contact_tags WHERE location_id = ? AND contact_id = ?`).run(e.locationId, c.contactId);
+    else if (c.tags)
+      this.stmt(
+        `INSERT INTO contact_tags (location_id, contact_id, tags, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (location_id, contact_id) DO UPDATE SET tags = excluded.tags, at = excluded.at`,
+      ).run(e.locationId, c.contactId, JSON.stringify(c.tags), c.at);
   }
 
   async addSubscription(s: Subscription): Promise<void> {

@@ -34,6 +34,27 @@ export interface Delivery {
   receivedAt: number;
 }
 
+/**
+ * The relay remembers each contact's tags (from every contact event it receives) so that a
+ * ContactTagUpdate, which carries only the tags after the change, can say which were added.
+ */
+export interface ContactTagsUpdate {
+  contactId: string;
+  /** The contact's tags after this event; undefined when the event carries none. */
+  tags?: string[];
+  deleted?: boolean;
+  /** The event's time (GHL's `timestamp`): an older event does not overwrite newer tags. */
+  at: number;
+  /** Makes the body to store and deliver from the tags known before this event (undefined: never seen). */
+  enrich?: (previousTags: string[] | undefined) => string;
+}
+
+export interface RecordOptions {
+  /** GHL's UNINSTALL: drop the location's subscriptions (and remembered tags) in the same transaction. */
+  removeLocation?: boolean;
+  contact?: ContactTagsUpdate;
+}
+
 export interface RecordResult {
   duplicate: boolean;
   /** Deliveries queued for the event (0 for a duplicate or when nobody subscribed). */
@@ -54,7 +75,7 @@ export interface RelayStore {
    * subscription of its location and type. `removeLocation` also drops the location's
    * subscriptions in the same transaction (GHL's UNINSTALL).
    */
-  recordEvent(event: RelayEvent, opts?: { removeLocation?: boolean }): Promise<RecordResult>;
+  recordEvent(event: RelayEvent, opts?: RecordOptions): Promise<RecordResult>;
   addSubscription(sub: Subscription): Promise<void>;
   getSubscription(id: string): Promise<Subscription | undefined>;
   /** Removes the subscription and its undelivered events. False if it did not exist. */

@@ -125,12 +125,18 @@ interface TagInput {
   tag?: string;
 }
 
+/** What the relay adds to a ContactTagUpdate (relay/tags.ts); `previousTags: null` = the relay had not seen the contact. */
+interface RelayTagChange {
+  previousTags?: string[] | null;
+  tagsAdded?: string[];
+}
+
 export const contactTagAddedInstant = instant<TagInput>(newOrUpdatedContact, {
   key: 'contact_tag_added_instant',
   event: 'ContactTagUpdate',
   endpoints: ['POST /contacts/search'],
   label: 'Contact Tag Added (Instant)',
-  description: `Triggers when a contact's tags change and the contact has the chosen tag. ${INSTANT_NOTE}`,
+  description: `Triggers when a tag is added to a contact, or only the chosen tag. ${INSTANT_NOTE}`,
   inputFields: [
     {
       key: 'tag',
@@ -138,13 +144,13 @@ export const contactTagAddedInstant = instant<TagInput>(newOrUpdatedContact, {
       required: false,
       dynamic: 'tag_list.name.name',
       helpText:
-        "Only contacts that have this tag after the change (case does not matter). GHL's webhook says that the tags changed, not which one, so a contact that already had the tag triggers again when another of its tags changes. Leave empty to trigger on every tag change.",
+        'Only when this tag is added (case does not matter). Leave empty to trigger whenever any tag is added. For a contact the relay has not seen before (no earlier webhook about it), the trigger cannot tell which tag is new and fires if the contact has the tag.',
     },
   ],
   outputFields: [
     { key: 'id', label: 'Change ID (Contact ID, Tag and Change Time)' },
     ...contactOutputFields.filter((f) => f.key !== 'id'),
-    { key: 'tag', label: 'Matched Tag' },
+    { key: 'tag', label: 'Added Tag' },
   ],
   sample: (() => {
     const { profile: _profile, ...contact } = contactSampleOf(newOrUpdatedContact);
@@ -153,9 +159,13 @@ export const contactTagAddedInstant = instant<TagInput>(newOrUpdatedContact, {
   parse: (read) => ({ tag: read.text('tag', { max: 255 })?.toLowerCase() }),
   shape: ({ input }, e) => {
     const contact = toContact(asContact(e, { dateUpdated: str(e.dateUpdated) ?? eventTime(e) }));
-    const tag = input.tag ? contact.tags.find((t) => t.toLowerCase() === input.tag) : undefined;
-    if (input.tag && !tag) return [];
-    return [{ ...contact, id: `${contact.contactId}:${tag ?? '*'}:${contact.dateUpdated ?? ''}`, tag: tag ?? contact.tags.join(', ') }];
+    const change = (typeof e.relay === 'object' && e.relay !== null ? e.relay : {}) as RelayTagChange;
+    // Known previous tags: only the added ones count. Unknown: the tags the contact has now.
+    const candidates = Array.isArray(change.tagsAdded) ? change.tagsAdded : contact.tags;
+    const added = input.tag ? candidates.filter((t) => t.toLowerCase() === input.tag) : candidates;
+    if (!added.length) return [];
+    const tag = added.join(', ');
+    return [{ ...contact, id: `${contact.contactId}:${input.tag ? tag : '*'}:${contact.dateUpdated ?? ''}`, tag }];
   },
   list: async (z, bundle) => {
     const wanted = String(bundle.inputData?.tag ?? '')
@@ -166,9 +176,7 @@ export const contactTagAddedInstant = instant<TagInput>(newOrUpdatedContact, {
       .map(({ profile: _profile, ...c }) => {
         const tags = (c.tags ?? []) as string[];
         const tag = wanted ? tags.find((t) => t.toLowerCase() === wanted) : tags.join(', ');
-        return tag === undefined
-          ? undefined
-          : { ...c, id: `${String(c.contactId)}:${wanted ? tag : '*'}:${String(c.dateUpdated ?? '')}`, tag };
+        return tag ? { ...c, id: `${String(c.contactId)}:${wanted ? tag : '*'}:${String(c.dateUpdated ?? '')}`, tag } : undefined;
       })
       .filter((c) => c !== undefined);
   },

@@ -114,6 +114,24 @@ describe('relay: receive, route and deliver', () => {
     expect(await relay.store.stats()).toMatchObject({ pending: 0, dead: 1 });
   });
 
+  test('a ContactTagUpdate is delivered with the tags added and removed since the relay last saw the contact', async () => {
+    const relay = await relayWith();
+    const hooks = await receiverWith();
+    await subscribe(relay.url, token, { locationId: loc, event: 'ContactTagUpdate', targetUrl: hooks.url });
+    const first = ghlEvent('ContactTagUpdate', loc, { id: 'contact1', tags: ['vip'] });
+    await postWebhook(relay.url, first, { key: keys.ed25519 });
+    await postWebhook(relay.url, ghlEvent('ContactUpdate', loc, { id: 'contact1', tags: ['vip', 'newsletter'] }), { key: keys.ed25519 });
+    const second = ghlEvent('ContactTagUpdate', loc, { id: 'contact1', tags: ['newsletter', 'wholesale'] });
+    await postWebhook(relay.url, second, { key: keys.ed25519 });
+    await waitFor('two tag updates', () => hooks.received.length >= 2);
+    const byId = (id: string) => hooks.received.find((r) => r.body.webhookId === id)!.body;
+    expect(byId(first.webhookId)).toEqual({ ...first, relay: { previousTags: null } });
+    expect(byId(second.webhookId)).toEqual({
+      ...second,
+      relay: { previousTags: ['vip', 'newsletter'], tagsAdded: ['wholesale'], tagsRemoved: ['vip'] },
+    });
+  });
+
   test('UNINSTALL of a location drops its subscriptions (and leaves other locations alone)', async () => {
     const relay = await relayWith();
     const hooks = await receiverWith();

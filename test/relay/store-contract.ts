@@ -101,4 +101,28 @@ export const storeContract = (open: () => Promise<RelayStore>) => {
     expect(results[50]!.status).toBe('rejected');
     expect(await store.stats()).toMatchObject({ pending: 50, events: 50, subscriptions: 1 });
   });
+
+  test('contact tags are remembered per location: a tag update learns what was there before; older events do not overwrite', async () => {
+    const seen: Array<string[] | undefined> = [];
+    const enrich = (previous: string[] | undefined) => {
+      seen.push(previous);
+      return JSON.stringify({ enriched: previous ?? null });
+    };
+    await store.addSubscription(sub('s1', 'locA', 'ContactTagUpdate'));
+    await store.recordEvent(event('t0', 'ContactTagUpdate'), { contact: { contactId: 'c1', tags: ['a'], at: 10, enrich } });
+    await store.recordEvent(event('c1', 'ContactCreate'), { contact: { contactId: 'c1', tags: ['a', 'b'], at: 20 } });
+    await store.recordEvent(event('c2', 'ContactCreate', 'locB'), { contact: { contactId: 'c1', tags: ['other'], at: 30 } });
+    await store.recordEvent(event('old', 'ContactUpdate'), { contact: { contactId: 'c1', tags: ['stale'], at: 15 } });
+    await store.recordEvent(event('t1', 'ContactTagUpdate'), { contact: { contactId: 'c1', tags: ['a', 'b', 'c'], at: 40, enrich } });
+    await store.recordEvent(event('t1', 'ContactTagUpdate'), { contact: { contactId: 'c1', tags: ['x'], at: 41, enrich } }); // duplicate: ignored
+    await store.recordEvent(event('d1', 'ContactDelete'), { contact: { contactId: 'c1', deleted: true, at: 50 } });
+    await store.recordEvent(event('t2', 'ContactTagUpdate'), { contact: { contactId: 'c1', tags: ['z'], at: 60, enrich } });
+    expect(seen).toEqual([undefined, ['a', 'b'], undefined]);
+    const bodies = (await store.claimDue(100_000, 10, 30_000)).map((d) => [d.eventId, d.body]).sort();
+    expect(bodies).toEqual([
+      ['t0', JSON.stringify({ enriched: null })],
+      ['t1', JSON.stringify({ enriched: ['a', 'b'] })],
+      ['t2', JSON.stringify({ enriched: null })],
+    ]);
+  });
 };

@@ -186,14 +186,36 @@ describe('instant triggers: a delivered event → the polling twin’s output', 
     ]);
   });
 
-  it('Contact Tag Added: only when the contact has the chosen tag (any case); every tag change without one', async () => {
-    const e = contactEvent('ContactTagUpdate');
-    const changed = { ...contactOut, dateUpdated: '2026-12-01T16:20:00.000Z' };
+  it('Contact Tag Added: with the relay’s tag change, only an added tag counts (any case)', async () => {
+    const e = contactEvent('ContactTagUpdate', {
+      tags: ['ecwid-customer', 'Wholesale', 'vip'],
+      relay: { previousTags: ['ecwid-customer', 'vip'], tagsAdded: ['Wholesale'], tagsRemoved: [] },
+    });
+    const changed = { ...contactOut, tags: ['ecwid-customer', 'Wholesale', 'vip'], dateUpdated: '2026-12-01T16:20:00.000Z' };
     expect(await deliver('contact_tag_added_instant', e, { tag: 'wholesale' })).toEqual([
       { ...changed, id: `${CONTACT}:Wholesale:2026-12-01T16:20:00.000Z`, tag: 'Wholesale' },
     ]);
+    // vip was there before: not added now.
     expect(await deliver('contact_tag_added_instant', e, { tag: 'vip' })).toEqual([]);
     expect(await deliver('contact_tag_added_instant', e)).toEqual([
+      { ...changed, id: `${CONTACT}:*:2026-12-01T16:20:00.000Z`, tag: 'Wholesale' },
+    ]);
+    // Only a removal: nothing was added.
+    const removal = contactEvent('ContactTagUpdate', {
+      tags: ['vip'],
+      relay: { previousTags: ['vip', 'old'], tagsAdded: [], tagsRemoved: ['old'] },
+    });
+    expect(await deliver('contact_tag_added_instant', removal)).toEqual([]);
+  });
+
+  it('Contact Tag Added: a contact the relay has not seen falls back to the tags it has', async () => {
+    const e = contactEvent('ContactTagUpdate', { relay: { previousTags: null } });
+    const changed = { ...contactOut, dateUpdated: '2026-12-01T16:20:00.000Z' };
+    expect(await deliver('contact_tag_added_instant', e, { tag: 'WHOLESALE' })).toEqual([
+      { ...changed, id: `${CONTACT}:Wholesale:2026-12-01T16:20:00.000Z`, tag: 'Wholesale' },
+    ]);
+    expect(await deliver('contact_tag_added_instant', e, { tag: 'vip' })).toEqual([]);
+    expect(await deliver('contact_tag_added_instant', contactEvent('ContactTagUpdate'))).toEqual([
       { ...changed, id: `${CONTACT}:*:2026-12-01T16:20:00.000Z`, tag: 'ecwid-customer, Wholesale' },
     ]);
   });
