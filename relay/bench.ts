@@ -284,6 +284,50 @@ async function main() {
     }
     results.throughput = throughputRows;
 
+    // ---- 1b. The relay alone at the same rates: GHL's POST (pre-signed) → the hook receiver.
+    const alone = await launch(relayEnv('alone', { RELAY_GHL_PUBLIC_KEY: benchPublic }));
+    await subscribeAt(alone.url);
+    const aloneRows: Array<Record<string, unknown>> = [];
+    for (const rate of [50, 500]) {
+      const total = rate * (quick ? 2 : rate === 50 ? 10 : 6);
+      const events = Array.from({ length: total }, signedEvent);
+      hooks.arrivals.clear();
+      const sentAt = new Map<string, number>();
+      const acks: Array<Promise<number>> = [];
+      const t0 = preciseNow();
+      for (let sent = 0; sent < total;) {
+        const due = Math.min(total, Math.floor(((preciseNow() - t0) * rate) / 1000) + 1);
+        for (; sent < due; sent++) {
+          const e = events[sent]!;
+          sentAt.set((JSON.parse(e.body) as { webhookId: string }).webhookId, preciseNow());
+          acks.push(postJson(`${alone.url}/webhooks/ghl`, e.body, { 'x-ghl-signature': e.signature }).catch(() => 0));
+        }
+        await sleep(1);
+      }
+      const statuses = await Promise.all(acks);
+      const span = Math.max(...sentAt.values()) - Math.min(...sentAt.values());
+      const ids = [...sentAt.keys()];
+      await waitUntil(() => ids.every((id) => hooks.arrivals.has(id)), 60_000);
+      const lat = ids
+        .map((id) => (hooks.arrivals.get(id)?.[0] ?? NaN) - sentAt.get(id)!)
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
+      const lost = ids.filter((id, i) => statuses[i] === 200 && !hooks.arrivals.has(id)).length;
+      lostAny ||= lost > 0;
+      aloneRows.push({
+        rate,
+        achievedRate: Math.round(((total - 1) * 1000) / Math.max(1, span)),
+        events: total,
+        accepted: statuses.filter((st) => st === 200).length,
+        p50: quantile(lat, 0.5),
+        p99: quantile(lat, 0.99),
+        max: lat[lat.length - 1],
+        lost,
+      });
+    }
+    results.relayLatency = aloneRows;
+    await kill(alone.child, 'SIGTERM');
+
     // ---- 3. kill -9 with a backlog, restart, drain.
     hooks.setDelay(5); // a slower Zapier, so that acknowledged events wait in the relay
     const crash = await launch(relayEnv('crash', { RELAY_GHL_PUBLIC_KEY: benchPublic, RELAY_CONCURRENCY: '4' }));
@@ -330,6 +374,15 @@ async function main() {
       '| changes/s asked | achieved | events | acknowledged | p50 | p99 | max | lost |',
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
       ...latencyRows.map(
+        (r) =>
+          `| ${String(r.rate)} | ${String(r.achievedRate)} | ${String(r.events)} | ${String(r.accepted)} | ${ms(r.p50 as number)} | ${ms(r.p99 as number)} | ${ms(r.max as number)} | ${String(r.lost)} |`,
+      ),
+      '',
+      'The relay alone at the same rates (this process posts pre-signed webhooks on schedule, as GHL would; from the POST to the hook receiving it):',
+      '',
+      '| webhooks/s asked | achieved | events | acknowledged | p50 | p99 | max | lost |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...aloneRows.map(
         (r) =>
           `| ${String(r.rate)} | ${String(r.achievedRate)} | ${String(r.events)} | ${String(r.accepted)} | ${ms(r.p50 as number)} | ${ms(r.p99 as number)} | ${ms(r.max as number)} | ${String(r.lost)} |`,
       ),
