@@ -7,6 +7,7 @@ import { appointmentsOperations } from './src/resources/appointments.js';
 import { businessesOperations } from './src/resources/businesses.js';
 import { contactOperations, contactSearchOrCreates, hydrateContactProfile } from './src/resources/contacts.js';
 import { customFieldsOperations, hydrateCustomFieldsByName } from './src/resources/customFields.js';
+import { instantOperations } from './src/resources/instant.js';
 import { notesOperations } from './src/resources/notes.js';
 import { tagsOperations } from './src/resources/tags.js';
 import { taskSearchOrCreates, tasksOperations } from './src/resources/tasks.js';
@@ -34,6 +35,7 @@ const resources: ResourceOperations[] = [
   followersOperations,
   workflowsOperations,
   campaignsOperations,
+  instantOperations,
 ];
 
 export default defineApp({

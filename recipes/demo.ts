@@ -11,6 +11,7 @@ import { loadEcwidEvent } from './ecwid.js';
 import { startEcwidSandbox } from '../ecwid/sandbox/server.js';
 import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
 import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
+import { runInstantZap } from '../relay/demo.js';
 
 export interface Check {
   flow: string;
@@ -385,6 +386,9 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     await ecwidSandbox.close();
   }
 
+  // Instant triggers (relay/demo.ts): its own sandbox, the webhook relay and REST-hook Zaps.
+  checks.push(...(await runInstantZap(log)).checks);
+
   const result: DemoResult = {
     ok: checks.length > 0 && checks.every((c) => c.ok),
     checks,
@@ -398,7 +402,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     `── Summary: ${checks.filter((c) => c.ok).length}/${checks.length} checks passed; ${zap.steps.filter((s) => s.kind !== 'filter').length} Zap steps; ${result.requests} GHL requests (incl. OAuth); ${result.refreshes} token refresh(es)`,
   );
   log(`   ${ecwidSandbox.requests.length} Ecwid requests (incl. OAuth); ${zap.steps.filter((st) => st.kind === 'triggers').length} polls`);
-  for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'demo']) {
+  for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'instant', 'demo']) {
     const mine = checks.filter((c) => c.flow === flow);
     if (mine.length)
       log(`   ${flow.padEnd(8)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);

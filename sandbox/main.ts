@@ -7,7 +7,14 @@ async function main(): Promise<void> {
   const port = Number(process.env['SANDBOX_PORT'] ?? 4010);
   const latencyMs = process.env['SANDBOX_LATENCY_MS'] ? Number(process.env['SANDBOX_LATENCY_MS']) : undefined;
   const searchIndexDelayMs = process.env['SANDBOX_SEARCH_DELAY_MS'] ? Number(process.env['SANDBOX_SEARCH_DELAY_MS']) : undefined;
-  const sb = await startSandbox({ port, latencyMs, searchIndexDelayMs, seed: process.env['SANDBOX_SEED'] === 'empty' ? 'empty' : 'demo' });
+  const webhookUrl = process.env['SANDBOX_WEBHOOK_URL'] || undefined;
+  const sb = await startSandbox({
+    port,
+    latencyMs,
+    searchIndexDelayMs,
+    seed: process.env['SANDBOX_SEED'] === 'empty' ? 'empty' : 'demo',
+    webhooks: { url: webhookUrl },
+  });
   const loc = sb.state.location;
   const lines = [
     '',
@@ -24,6 +31,9 @@ async function main(): Promise<void> {
     `GHL_AUTH_BASE_URL=${sb.url}`,
     `CLIENT_ID=${sb.clientId}`,
     `CLIENT_SECRET=${sb.clientSecret}`,
+    '',
+    `Webhooks (test key, changes each start): ${webhookUrl ?? 'off (SANDBOX_WEBHOOK_URL, or POST /_sandbox/webhooks {"url"})'}`,
+    `RELAY_GHL_PUBLIC_KEY=${sb.webhooks.publicKey}`,
     '',
     `Control: GET ${sb.url}/_sandbox/requests | GET ${sb.url}/_sandbox/state | POST ${sb.url}/_sandbox/reset | POST ${sb.url}/_sandbox/faults | POST ${sb.url}/_sandbox/tokens`,
     'Press Ctrl-C to stop.',

@@ -17,6 +17,7 @@ import { defaultSpecDir, loadSpecs, matchRoute, operationBodyInfo, validateReque
 import type { MatchedOperation } from './spec.js';
 import { ALL_SCOPES, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxState } from './state.js';
 import type { AccessTokenRecord, TokenResponse } from './state.js';
+import { WebhookEmitter, type WebhookOptions } from './webhooks.js';
 
 export { implementedOperations } from './spec.js';
 export { SandboxState } from './state.js';
@@ -38,6 +39,8 @@ export interface SandboxOptions {
   searchIndexDelayMs?: number;
   /** directory of the OpenAPI app specs, default `<cwd>/openapi/apps` */
   specDir?: string;
+  /** signed app-level webhooks for every change (sandbox/webhooks.ts); off until a URL is set */
+  webhooks?: WebhookOptions;
 }
 
 export interface RequestLogEntry {
@@ -69,6 +72,7 @@ export interface Sandbox {
   state: SandboxState;
   requests: RequestLogEntry[];
   faults: Faults;
+  webhooks: WebhookEmitter;
   /** `withoutScopes`: scopes the token lacks, to test GHL's 401 "The token is not authorized for this scope." */
   issueTokens(opts?: { userType?: 'Location' | 'Company'; withoutScopes?: string[] }): TokenResponse;
   seedBulk(opts: { contacts: number; tasksPerContact?: number }): void;
@@ -185,6 +189,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const limiter = new RateLimiter(opts.rateLimit === undefined ? DEFAULT_RATE : opts.rateLimit);
   let latencyMs = opts.latencyMs ?? 0;
   const timers = new Set<NodeJS.Timeout>();
+  const webhooks = new WebhookEmitter(state, opts.webhooks);
 
   const installerId = (): string =>
     [...state.users.values()].find((u) => u.roles.role === 'admin' && u.roles.locationIds.includes(state.locationId))?.id ??
@@ -278,6 +283,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       });
       return jsonOut(200, { ok: true, contacts: state.contacts.size });
     }
+    if (method === 'POST' && path === '/_sandbox/webhooks') webhooks.setUrl(typeof b['url'] === 'string' ? b['url'] : undefined);
+    if (path === '/_sandbox/webhooks' && (method === 'POST' || method === 'GET')) {
+      return jsonOut(200, { url: webhooks.url ?? null, publicKey: webhooks.publicKey, log: webhooks.log });
+    }
     return jsonOut(404, { statusCode: 404, message: `Cannot ${method} ${path}`, error: 'Not Found' });
   }
 
@@ -360,14 +369,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         error: 'Not Implemented',
       });
     }
-    return handler({
-      state,
-      params: m.params,
-      query: req.query,
-      body: req.body,
-      locationId: token.locationId ?? '',
-      companyId: token.companyId,
-    });
+    return webhooks.around(m.params, token.locationId ?? '', () =>
+      handler({
+        state,
+        params: m.params,
+        query: req.query,
+        body: req.body,
+        locationId: token.locationId ?? '',
+        companyId: token.companyId,
+      }),
+    );
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -553,18 +564,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     state,
     requests,
     faults,
+    webhooks,
     issueTokens,
     seedBulk: (o) => state.seedBulk(o),
     setLatency: (ms) => {
       latencyMs = ms;
     },
     reset,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await webhooks.close();
+      await new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
         timers.clear();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

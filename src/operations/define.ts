@@ -144,3 +144,40 @@ export const byKey = <T extends { key: string }>(items: T[]): Record<string, T> 
   }
   return out;
 };
+
+// ---- Instant (REST hook) triggers ----
+
+export type HookEvent = Record<string, unknown>;
+
+export interface HookTriggerDeclaration<I> extends Omit<Declaration<I, never>, 'perform'> {
+  /** The GHL webhook type this trigger subscribes to (through the relay, src/http/relay.ts). */
+  event: string;
+  /** Post-receive hook: one delivered GHL event → the trigger's items (none when the input filters it out). */
+  shape: (ctx: OperationContext<I>, event: HookEvent) => Array<Record<string, unknown> & { id: string }>;
+  /** Sample items when the user tests the trigger in the Zap editor: the polling twin's perform. */
+  list: (z: ZObject, bundle: Bundle) => Promise<unknown>;
+  subscribe: (z: ZObject, bundle: Bundle, event: string) => Promise<Record<string, unknown>>;
+  unsubscribe: (z: ZObject, bundle: Bundle) => Promise<unknown>;
+}
+
+/**
+ * A REST-hook trigger: Zapier calls `performSubscribe` with its `targetUrl` when the Zap is turned
+ * on, the relay POSTs each GHL event there, and `perform` shapes `bundle.cleanedRequest` like the
+ * polling twin's output. An event of another sub-account is never passed on, whatever the relay sends.
+ */
+export const hookTrigger = <I>(d: HookTriggerDeclaration<I>): Trigger => {
+  const perform = async (ctx: OperationContext<I>) => {
+    const body = ctx.bundle.cleanedRequest as unknown;
+    const events = (Array.isArray(body) ? body : [body]).filter((e): e is HookEvent => typeof e === 'object' && e !== null);
+    return events.filter((e) => e.type === d.event && e.locationId === ctx.locationId).flatMap((e) => d.shape(ctx, e));
+  };
+  return toZapier(
+    { ...d, perform },
+    {
+      type: 'hook',
+      performSubscribe: (z: ZObject, bundle: Bundle) => d.subscribe(z, bundle, d.event),
+      performUnsubscribe: d.unsubscribe,
+      performList: d.list,
+    },
+  );
+};

@@ -238,8 +238,15 @@ describe('secrets', () => {
     const offenders = trackedFiles()
       .filter((f) => f.startsWith('src/') && f.endsWith('.ts') && !f.startsWith('src/ghl/generated/'))
       .filter((f) => /z\.request\(|\bfetch\(/.test(fs.readFileSync(f, 'utf8')))
-      .filter((f) => !['src/http/ghl.ts', 'src/authentication.ts'].includes(f));
+      .filter((f) => !['src/http/ghl.ts', 'src/authentication.ts', 'src/http/relay.ts'].includes(f));
     expect(offenders).toEqual([]);
+    // The one other host that gets the token: our webhook relay, by design (it checks the token with
+    // GHL for the instant triggers' subscriptions), at the URL the app owner configures (RELAY_URL), never from user data.
+    const relayClient = fs.readFileSync('src/http/relay.ts', 'utf8');
+    expect(relayClient.match(/url: `[^`]*`/g)).toEqual([
+      'url: `${relayUrl(z)}/subscriptions`',
+      'url: `${relayUrl(z)}/subscriptions/${encodeURIComponent(id)}`',
+    ]);
     expect(Object.keys(App.triggers ?? {}).length).toBeGreaterThan(0);
   });
 });

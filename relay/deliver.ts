@@ -1,0 +1,146 @@
+import type { RelayConfig } from './config.js';
+import type { Delivery, RelayStore } from './store.js';
+
+/**
+ * Delivers stored events to Zapier hook URLs, at least once: a delivery row is removed only after
+ * a 2xx. 410 Gone (Zapier's "this Zap is off / deleted") drops the subscription; anything else
+ * (other status, timeout, refused connection) is retried with exponential backoff and jitter,
+ * honouring Retry-After, until `maxAttempts`, then the row is kept as dead.
+ */
+
+export interface DeliveryLog {
+  delivered: number;
+  retried: number;
+  gone: number;
+  dead: number;
+}
+
+export const backoffMs = (attempt: number, cfg: Pick<RelayConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number => {
+  const exp = Math.min(cfg.retryMaxMs, cfg.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+  // Full jitter on the upper half: spreads a burst of retries without ever retrying at once.
+  return Math.round(exp / 2 + (random() * exp) / 2);
+};
+
+const retryAfterMs = (value: string | null): number | undefined => {
+  if (!value) return undefined;
+  const s = Number(value);
+  if (Number.isFinite(s) && s >= 0) return s * 1000;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+};
+
+export class Deliverer {
+  readonly log: DeliveryLog = { delivered: 0, retried: 0, gone: 0, dead: 0 };
+  private inFlight = new Set<Promise<void>>();
+  private running = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private store: RelayStore,
+    private cfg: RelayConfig,
+    private say: (line: string) => void,
+  ) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** New events were stored: look for due deliveries now rather than at the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), ms);
+  }
+
+  private async run(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        const free = this.cfg.concurrency - this.inFlight.size;
+        if (free <= 0) break;
+        // The lease outlives one attempt, so no other relay takes the row while it is in flight.
+        const batch = await this.store.claimDue(Date.now(), free, this.cfg.deliveryTimeoutMs * 2 + 5000);
+        for (const d of batch) {
+          const p = this.send(d)
+            .catch((e: unknown) => this.say(`delivery ${d.id} bookkeeping failed: ${(e as Error).message}`))
+            .finally(() => {
+              this.inFlight.delete(p);
+              this.kick();
+            });
+          this.inFlight.add(p);
+        }
+        if (batch.length === free) this.again = true;
+      } while (this.again && !this.stopped);
+    } catch (e) {
+      this.say(`claiming deliveries failed: ${(e as Error).message}`);
+    } finally {
+      this.running = false;
+      this.schedule(this.cfg.pollMs);
+    }
+  }
+
+  private async send(d: Delivery): Promise<void> {
+    let status = 0;
+    let retryAfter: number | undefined;
+    let error = '';
+    try {
+      const res = await fetch(d.targetUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-relay-event-id': d.eventId,
+          'x-relay-attempt': String(d.attempts),
+        },
+        body: d.body,
+        signal: AbortSignal.timeout(this.cfg.deliveryTimeoutMs),
+        redirect: 'manual',
+      });
+      status = res.status;
+      retryAfter = retryAfterMs(res.headers.get('retry-after'));
+      await res.arrayBuffer().catch(() => undefined);
+      error = `HTTP ${status}`;
+    } catch (e) {
+      error = (e as Error).name === 'TimeoutError' ? `timeout after ${this.cfg.deliveryTimeoutMs} ms` : (e as Error).message;
+    }
+    if (status >= 200 && status < 300) {
+      await this.store.complete(d.id);
+      this.log.delivered += 1;
+      return;
+    }
+    if (status === 410) {
+      await this.store.removeSubscription(d.subscriptionId);
+      this.log.gone += 1;
+      this.say(`subscription ${d.subscriptionId} answered 410 Gone: removed`);
+      return;
+    }
+    if (d.attempts >= this.cfg.maxAttempts) {
+      await this.store.bury(d.id, error);
+      this.log.dead += 1;
+      this.say(`delivery ${d.id} of event ${d.eventId} given up after ${d.attempts} attempts: ${error}`);
+      return;
+    }
+    const wait = Math.max(backoffMs(d.attempts, this.cfg), Math.min(retryAfter ?? 0, this.cfg.retryMaxMs));
+    await this.store.retryAt(d.id, Date.now() + wait, error);
+    this.log.retried += 1;
+  }
+
+  /** Waits until nothing is in flight (for tests and a clean shutdown). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
