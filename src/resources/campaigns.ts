@@ -40,8 +40,8 @@ const campaignField: InputField = {
 };
 
 const outputFields: OutputField[] = [
-  { key: 'id', label: 'Contact ID' },
-  { key: 'contactId', label: 'Contact ID (copy)' },
+  { key: 'id', label: 'ID' },
+  { key: 'contactId', label: 'Contact ID' },
   { key: 'campaignId', label: 'Campaign ID' },
   { key: 'campaignName', label: 'Campaign Name' },
   { key: 'campaignStatus', label: 'Campaign Status' },
@@ -114,8 +114,8 @@ export const removeContactFromAllCampaigns = action({
   description: 'Removes a contact from every campaign it is in (e.g. before archiving it).',
   inputFields: [contactIdField()],
   outputFields: [
-    { key: 'id', label: 'Contact ID' },
-    { key: 'contactId', label: 'Contact ID (copy)' },
+    { key: 'id', label: 'ID' },
+    { key: 'contactId', label: 'Contact ID' },
     { key: 'succeeded', label: 'Succeeded', type: 'boolean' },
     { key: 'removedAt', label: 'Removed At', type: 'datetime' },
   ],

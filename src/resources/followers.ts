@@ -33,8 +33,8 @@ const readFollowers = (read: InputReader) => {
 };
 
 const outputFields = (changedKey: string, changedLabel: string): OutputField[] => [
-  { key: 'id', label: 'Contact ID' },
-  { key: 'contactId', label: 'Contact ID (copy)' },
+  { key: 'id', label: 'ID' },
+  { key: 'contactId', label: 'Contact ID' },
   { key: 'followers', label: 'All Followers (After the Change)', list: true },
   { key: changedKey, label: changedLabel, list: true },
 ];

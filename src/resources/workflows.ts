@@ -41,8 +41,8 @@ const workflowField: InputField = {
 };
 
 const outputFields: OutputField[] = [
-  { key: 'id', label: 'Contact ID' },
-  { key: 'contactId', label: 'Contact ID (copy)' },
+  { key: 'id', label: 'ID' },
+  { key: 'contactId', label: 'Contact ID' },
   { key: 'workflowId', label: 'Workflow ID' },
   { key: 'workflowName', label: 'Workflow Name' },
   { key: 'workflowStatus', label: 'Workflow Status' },

@@ -139,7 +139,7 @@ describe('Create or Update Contact with custom fields', () => {
       .post('/contacts/upsert', {
         locationId: LOCATION_ID,
         email: 'rosa.delgado@example.com',
-        customFields: [{ id: FIELD, field_value: '177737165' }],
+        customFields: [{ id: FIELD, fieldValue: '177737165' }],
       })
       .reply(200, { new: false, contact: { ...stored, customFields: [{ id: FIELD, value: '177737165' }] } });
     const out = await perform(op(), { email: 'rosa.delgado@example.com', [`customField__${FIELD}`]: '177737165' });
