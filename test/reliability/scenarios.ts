@@ -59,7 +59,16 @@ export const SCENARIOS: ScenarioCase[] = [
       ) => {
         h.fresh();
         const outcomes = await Promise.allSettled(Array.from({ length: n }, (_, i) => run(i)));
-        await new Promise((r) => setTimeout(r, 20));
+        // A step that failed on one 429 may still have sibling requests on their way (Promise.all
+        // settles at the first error); on a loaded machine they can take longer than any fixed
+        // pause. Wait until the sandbox's log has been still for 50 ms with nothing unanswered, so
+        // they are counted in this burst and not in the next one.
+        for (let i = 0, still = 0; i < 300 && still < 5; i++) {
+          const seen = h.sb.requests.length;
+          await new Promise((r) => setTimeout(r, 10));
+          const unanswered = h.sb.requests.some((r) => r.status === 0);
+          still = h.sb.requests.length === seen && !unanswered ? still + 1 : 0;
+        }
         const problems: string[] = [];
         const api = h.sb.requests.filter((r) => r.path !== '/oauth/token');
         const limited = api.filter((r) => r.status === 429).length;
