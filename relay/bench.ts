@@ -206,8 +206,10 @@ async function main() {
         .sort((a, b) => a - b);
       const lost = accepted.filter((e) => !hooks.arrivals.has(e.webhookId)).length;
       lostAny ||= lost > 0;
+      const toAck = accepted.map((e) => (e.answeredAt ?? NaN) - e.changedAt).sort((a, b) => a - b);
       latencyRows.push({
         rate,
+        ackP50: quantile(toAck, 0.5),
         // The rate the sandbox really made changes at (a saturated machine makes fewer than asked).
         achievedRate: Math.round(((log.length - 1) * 1000) / Math.max(1, log[log.length - 1]!.changedAt - log[0]!.changedAt)),
         events: log.length,
@@ -314,8 +316,14 @@ async function main() {
         .sort((a, b) => a - b);
       const lost = ids.filter((id, i) => statuses[i] === 200 && !hooks.arrivals.has(id)).length;
       lostAny ||= lost > 0;
+      const other = statuses.filter((st) => st !== 200);
+      if (other.length)
+        console.log(
+          `relay alone at ${rate}/s: ${other.length} answer(s) other than 200: ${[...new Set(other)].join(', ')} (0 = connection error)`,
+        );
       aloneRows.push({
         rate,
+        otherAnswers: other,
         achievedRate: Math.round(((total - 1) * 1000) / Math.max(1, span)),
         events: total,
         accepted: statuses.filter((st) => st === 200).length,
@@ -371,11 +379,11 @@ async function main() {
       '',
       'A change = `POST /contacts/` answered by the sandbox; measured from the change to the hook receiving it (sandbox webhook → relay: verify, store, 200 → delivery).',
       '',
-      '| changes/s asked | achieved | events | acknowledged | p50 | p99 | max | lost |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| changes/s asked | achieved | events | acknowledged | p50 | p99 | max | lost | p50 until the relay’s 200 |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...latencyRows.map(
         (r) =>
-          `| ${String(r.rate)} | ${String(r.achievedRate)} | ${String(r.events)} | ${String(r.accepted)} | ${ms(r.p50 as number)} | ${ms(r.p99 as number)} | ${ms(r.max as number)} | ${String(r.lost)} |`,
+          `| ${String(r.rate)} | ${String(r.achievedRate)} | ${String(r.events)} | ${String(r.accepted)} | ${ms(r.p50 as number)} | ${ms(r.p99 as number)} | ${ms(r.max as number)} | ${String(r.lost)} | ${ms(r.ackP50 as number)} |`,
       ),
       '',
       'The relay alone at the same rates (this process posts pre-signed webhooks on schedule, as GHL would; from the POST to the hook receiving it):',

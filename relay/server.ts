@@ -220,6 +220,11 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
     );
   });
   server.requestTimeout = 30_000;
+  // Idle keep-alive connections stay open longer than a load balancer's or GHL's client keeps them
+  // (ALB: 60 s), so the relay is never the side that closes one as a request is being sent on it:
+  // GHL does not retry a webhook whose connection was reset.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.port, cfg.host, () => resolve());

@@ -75,6 +75,7 @@ describe('relay: receive, route and deliver', () => {
     expect(got!.headers['x-relay-event-id']).toBe(`wh:${mine.webhookId}`);
     expect(got!.headers['x-relay-attempt']).toBe('1');
     expect(got!.headers['authorization']).toBeUndefined();
+    await waitFor('the delivery recorded', async () => (await relay.store.stats()).pending === 0);
     expect(await relay.store.stats()).toEqual({ pending: 0, dead: 0, subscriptions: 2, events: 3 });
   });
 
@@ -92,6 +93,8 @@ describe('relay: receive, route and deliver', () => {
     // Backoff: 100 ms × 2^(n-1), half of it jittered: at least 50 ms, then 100 ms.
     expect(flaky.received[1]!.at - flaky.received[0]!.at).toBeGreaterThanOrEqual(45);
     expect(flaky.received[2]!.at - flaky.received[1]!.at).toBeGreaterThanOrEqual(95);
+    // The hook has answered; the relay records the outcome right after.
+    await waitFor('the outcomes recorded', () => relay.deliverer.log.delivered === 1 && relay.deliverer.log.gone === 1);
     expect(gone.received).toHaveLength(1);
     expect(await relay.store.getSubscription(goneSub.body.id)).toBeUndefined();
     expect(relay.deliverer.log).toEqual({ delivered: 1, retried: 2, gone: 1, dead: 0 });

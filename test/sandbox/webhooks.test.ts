@@ -40,7 +40,9 @@ describe('sandbox webhooks', () => {
   const events = async (n: number): Promise<Received[]> => {
     await waitFor(`${n} webhook(s)`, () => hooks.received.length >= n);
     await sleep(50);
-    return hooks.received;
+    // In the order the sandbox sent them (deliveries run in parallel and may arrive out of order).
+    const order = (r: Received) => sb.webhooks.log.findIndex((l) => l.webhookId === r.body.webhookId);
+    return [...hooks.received].sort((a, b) => order(a) - order(b));
   };
   const types = (rs: Received[]) => rs.map((r) => r.body.type);
 
