@@ -12,11 +12,21 @@ import {
   type ZapierTrigger,
 } from '../operations/define.js';
 import { hydrateContactProfile, newContact, newOrUpdatedContact } from './contacts.js';
+import { CUSTOM_FIELDS_BY_NAME, hydrateCustomFieldsByName } from './customFields.js';
 import { contactIdField } from './fields.js';
 import { newAppointment } from './appointments.js';
 import { newNote } from './notes.js';
 import { contactOutputFields, isoDate, toAppointment, toContact, toNote, toTask } from './shapes.js';
 import { newTask, taskCompleted, toCompletion } from './tasks.js';
+
+/**
+ * As the polling twins do (see withCustomFieldsByName): a contact with custom field values gets them
+ * by GHL name too, lazily, so a webhook costs no request unless a later step maps one.
+ */
+const withValuesByName = <C extends { customFields?: Array<{ id?: string; value?: unknown }> }>(z: ZObject, contact: C) =>
+  contact.customFields?.length
+    ? { ...contact, [CUSTOM_FIELDS_BY_NAME]: z.dehydrate(hydrateCustomFieldsByName, { values: contact.customFields }) }
+    : contact;
 
 /**
  * Instant triggers: the GHL webhooks of openapi/webhook-events/, forwarded per sub-account by our
@@ -81,7 +91,7 @@ export const newContactInstant = instant(newContact, {
   description: `Triggers when a new contact is added to the sub-account. ${INSTANT_NOTE}`,
   inputFields: [],
   parse: () => ({}),
-  shape: ({ z }, e) => [withProfile(z, toContact(asContact(e)))],
+  shape: ({ z }, e) => [withProfile(z, withValuesByName(z, toContact(asContact(e))))],
 });
 
 export const contactUpdatedInstant = instant(newOrUpdatedContact, {
@@ -93,7 +103,7 @@ export const contactUpdatedInstant = instant(newOrUpdatedContact, {
   inputFields: [],
   parse: () => ({}),
   shape: ({ z }, e) => {
-    const contact = toContact(asContact(e, { dateUpdated: str(e.dateUpdated) ?? eventTime(e) }));
+    const contact = withValuesByName(z, toContact(asContact(e, { dateUpdated: str(e.dateUpdated) ?? eventTime(e) })));
     return [withProfile(z, { ...contact, id: `${contact.contactId}:${contact.dateUpdated ?? ''}` })];
   },
 });
@@ -113,7 +123,7 @@ export const contactDeletedInstant = instant(newContact, {
     return { ...contact, deletedAt: '2026-12-01T16:20:00.000Z' };
   })(),
   parse: () => ({}),
-  shape: (_ctx, e) => [{ ...toContact(asContact(e)), deletedAt: eventTime(e) }],
+  shape: ({ z }, e) => [{ ...withValuesByName(z, toContact(asContact(e))), deletedAt: eventTime(e) }],
   // Polling cannot see deletions: the editor's samples are the newest contacts, shaped as deleted ones.
   list: async (z, bundle) => {
     const items = (await twinOf(newContact).operation.perform(z, bundle)) as Array<Record<string, unknown>>;
@@ -157,8 +167,8 @@ export const contactTagAddedInstant = instant<TagInput>(newOrUpdatedContact, {
     return { ...contact, tag: 'wholesale' };
   })(),
   parse: (read) => ({ tag: read.text('tag', { max: 255 })?.toLowerCase() }),
-  shape: ({ input }, e) => {
-    const contact = toContact(asContact(e, { dateUpdated: str(e.dateUpdated) ?? eventTime(e) }));
+  shape: ({ z, input }, e) => {
+    const contact = withValuesByName(z, toContact(asContact(e, { dateUpdated: str(e.dateUpdated) ?? eventTime(e) })));
     const change = (typeof e.relay === 'object' && e.relay !== null ? e.relay : {}) as RelayTagChange;
     // Known previous tags: only the added ones count. Unknown: the tags the contact has now.
     const candidates = Array.isArray(change.tagsAdded) ? change.tagsAdded : contact.tags;

@@ -89,6 +89,8 @@ const contactOut = {
   dateOfBirth: '1988-04-23',
   dateAdded: '2026-10-02T14:31:08.000Z',
   customFields: [{ id: 'cf1', value: '1001' }],
+  // The values by GHL name, lazily (resolved only when a later step maps one), as in the polling twins.
+  customFieldsByName: `hydrate|||${JSON.stringify({ type: 'method', method: 'hydrators.customFieldsByName', bundle: { values: [{ id: 'cf1', value: '1001' }] } })}|||hydrate`,
 };
 const profile = expect.stringMatching(/^hydrate\|\|\|.*contactId.*nmFmQEsNgz6AVpgLVUJ0.*\|\|\|hydrate$/);
 

@@ -64,6 +64,8 @@ describe('sandbox webhooks', () => {
       firstName: 'Rosa',
       lastName: 'Delgado',
       tags: ['vip'],
+      // GHL fills in a country on a create without one (recorded create-contact answer): the location's.
+      country: 'US',
       attachments: [],
       customFields: [],
       appId: 'sandbox-app-id',
