@@ -7,7 +7,8 @@
  * deterministic. Timings and ratios are reported, never asserted.
  *
  * Options: --runs N (default 5), --cold-runs N (default 15), --skip-build (reuse dist/ and
- * build/build.zip), --strict (operations over their floor by an accepted design choice fail too).
+ * build/build.zip), --strict (operations over their floor by an accepted design choice fail too),
+ * --skip-relay (leave out table 6, the webhook relay's latency and throughput, ~2 minutes).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -210,7 +211,21 @@ const results: Results = {
   goals,
   failed,
 };
-const md = renderMarkdown(results);
+// Table 6: the webhook relay of the instant triggers (relay/bench.ts, its own process: it starts a
+// relay process, a sandbox and a hook receiver; ~2 minutes). Its tables are copied into latest.md.
+let relayMd = '';
+if (!args.includes('--skip-relay')) {
+  log(`Table 6: webhook relay (relay/bench.ts) … (${elapsed()})`);
+  const relay = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'relay/bench.ts'], { cwd: ROOT, env, encoding: 'utf8' });
+  const relayPath = path.join(ROOT, 'bench', 'results', 'relay.md');
+  if (relay.status === 0 && fs.existsSync(relayPath)) {
+    relayMd = fs
+      .readFileSync(relayPath, 'utf8')
+      .replace(/^# Relay benchmark\n/, '')
+      .replace(/^## /gm, '### ');
+  } else errors['Webhook relay (table 6)'] = `relay/bench.ts failed (exit ${relay.status}): ${`${relay.stdout}\n${relay.stderr}`.trim().split('\n').slice(-10).join('\n')}`;
+}
+const md = `${renderMarkdown(results)}${relayMd ? `\n## 6. Webhook relay (instant triggers)\n${relayMd}` : ''}`;
 const dir = path.join(ROOT, 'bench', 'results');
 fs.mkdirSync(dir, { recursive: true });
 fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

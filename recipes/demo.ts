@@ -12,6 +12,8 @@ import { startEcwidSandbox } from '../ecwid/sandbox/server.js';
 import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
 import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
 import { runInstantZap } from '../relay/demo.js';
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../sandbox/automation.js';
+import { startWelcomeWorkflow, stopAutomations } from './ecwid-automation.js';
 
 export interface Check {
   flow: string;
@@ -168,6 +170,20 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       sandbox.state.businesses.get(String(ghlContact?.businessId))?.name,
     );
     check('sync', 'one welcome task is attached', tasksOf(sandbox, contactId).length === 1, tasksOf(sandbox, contactId)[0]?.title);
+
+    // Optional step 5 of flow 2 (recipes/ecwid-automation.ts): the shop's welcome workflow.
+    section('Flow 2, step 5 (optional) — Add Contact to Workflow: start the welcome workflow; a replay does not enrol twice');
+    const welcomeSettings = { welcomeWorkflowId: SEED_WORKFLOWS.welcome };
+    const welcome = await startWelcomeWorkflow(zap, { contact: firstRun?.contact.record }, welcomeSettings);
+    await startWelcomeWorkflow(zap, { contact: firstRun?.contact.record }, welcomeSettings);
+    printSteps();
+    const enrolments = automationOf(sandbox.state).enrolments.filter((e) => e.contactId === contactId);
+    check(
+      'sync',
+      'the contact is in the welcome workflow, enrolled once',
+      automationOf(sandbox.state).inWorkflows.get(contactId)?.has(SEED_WORKFLOWS.welcome) === true && enrolments.length === 1,
+      `${String(welcome?.workflowName)}; ${enrolments.length} enrolment(s)`,
+    );
 
     section('Flow 2 — the next poll sees the same customer again: nothing runs');
     const quiet = await pollSync();
@@ -333,9 +349,21 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
         ecwidSandbox.state.advance(60_000);
         ecwidSandbox.state.remove(Number(softId));
       }
+      // This customer had joined the newsletter campaign and the welcome workflow earlier.
+      const before = automationOf(sandbox.state);
+      before.inCampaigns.set(softTarget.id, new Set([SEED_CAMPAIGNS.newsletter]));
+      before.inWorkflows.set(softTarget.id, new Set([SEED_WORKFLOWS.welcome]));
       const softItems = await ecwid.poll('deleted_customer');
+      // Before the archive (recipes/ecwid-automation.ts): no more drip messages to a removed customer.
+      await stopAutomations(zap, { contact: { id: softTarget.id } }, { stopWorkflowIds: [SEED_WORKFLOWS.welcome] });
       const soft = await removeDeletedCustomer(zap, softItems[0] ?? { customerId: softId }, settings, 'archive');
       printSteps();
+      const automation = automationOf(sandbox.state);
+      check(
+        'removal',
+        'soft: the contact was taken out of every campaign and the welcome workflow first',
+        !automation.inCampaigns.get(softTarget.id)?.size && !automation.inWorkflows.get(softTarget.id)?.has(SEED_WORKFLOWS.welcome),
+      );
       check('removal', 'soft: the poll hands on the deleted customer once', softItems.length === 1 && softItems[0]?.customerId === softId);
       const kept = sandbox.state.contacts.get(softTarget.id);
       check('removal', 'soft: the contact stays, tagged ecwid-deleted', !!kept && kept.tags.includes('ecwid-deleted'));
@@ -454,6 +482,8 @@ const summarize = (s: StepRecord): string => {
       'tasksCompleted',
       'completed',
       'dueDate',
+      'workflowName',
+      'campaignName',
     ];
     const picked: Record<string, unknown> = {};
     for (const k of keys) if (out[k] !== undefined) picked[k] = out[k];
