@@ -47,7 +47,11 @@ const postToken = async (
   z: ZObject,
   form: Record<string, string>,
   purpose: 'connect' | 'refresh',
-  /** On a refresh: the connection as saved. GHL's SDK and app template read only the two tokens from a refresh answer. */
+  /**
+   * On a refresh: the connection as saved. A refresh answer may carry only the tokens; GHL's SDK
+   * keeps the stored session under it (GoHighLevel/highlevel-api-sdk lib/HighLevel.ts,
+   * refreshTokenIfNeeded: `{ ...sessionData, ...newTokenData }`).
+   */
   saved: Partial<GhlAuthData> = {},
 ): Promise<GhlAuthData> => {
   const clientId = process.env.CLIENT_ID;

@@ -1,4 +1,5 @@
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { appTester, trigger } from '../helpers.js';
 import { allowLocalhost, call } from '../sandbox/helpers.js';
 import { exchanges, recorded, recordingNames } from './recordings.js';
 
@@ -287,6 +288,33 @@ describe('what GHL accepts', () => {
     const res = await call(sb, limited, 'GET', `/locations/${sb.locationId}/customFields?model=contact`);
     expect([res.status, res.body.message]).toEqual([401, 'The token is not authorized for this scope.']);
     expect((await call(sb, limited, 'GET', `/locations/${sb.locationId}/tags`)).status).toBe(200);
+  });
+
+  it('the app against such a token: one request, no refresh, the scope named', async () => {
+    const limited = sb.issueTokens({ withoutScopes: ['locations/customFields.readonly'] });
+    const saved = process.env.GHL_API_BASE_URL;
+    process.env.GHL_API_BASE_URL = sb.url;
+    const before = sb.requests.length;
+    try {
+      const error = await appTester(
+        trigger('custom_field_list').operation.perform as never,
+        {
+          authData: { ...limited, locationId: sb.locationId, userType: 'Location' },
+          inputData: {},
+        } as never,
+      ).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.name).toBe('AppError');
+      expect(JSON.parse(String(error?.message))).toMatchObject({ code: 'ghl_missing_scope', status: 401 });
+      expect(String(error?.message)).toContain('Enable locations/customFields.readonly in your GHL Marketplace app');
+      expect(sb.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+        `GET /locations/${sb.locationId}/customFields 401`,
+      ]);
+    } finally {
+      process.env.GHL_API_BASE_URL = saved;
+    }
   });
 
   it('sends X-RateLimit-Daily-Reset in milliseconds, as recorded', async () => {
