@@ -216,14 +216,20 @@ const results: Results = {
 let relayMd = '';
 if (!args.includes('--skip-relay')) {
   log(`Table 6: webhook relay (relay/bench.ts) … (${elapsed()})`);
-  const relay = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'relay/bench.ts'], { cwd: ROOT, env, encoding: 'utf8' });
+  const relay = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'relay/bench.ts'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
   const relayPath = path.join(ROOT, 'bench', 'results', 'relay.md');
   if (relay.status === 0 && fs.existsSync(relayPath)) {
     relayMd = fs
       .readFileSync(relayPath, 'utf8')
       .replace(/^# Relay benchmark\n/, '')
       .replace(/^## /gm, '### ');
-  } else errors['Webhook relay (table 6)'] = `relay/bench.ts failed (exit ${relay.status}): ${`${relay.stdout}\n${relay.stderr}`.trim().split('\n').slice(-10).join('\n')}`;
+  } else
+    errors['Webhook relay (table 6)'] =
+      `relay/bench.ts failed (exit ${relay.status}): ${`${relay.stdout}\n${relay.stderr}`.trim().split('\n').slice(-10).join('\n')}`;
 }
 const md = `${renderMarkdown(results)}${relayMd ? `\n## 6. Webhook relay (instant triggers)\n${relayMd}` : ''}`;
 const dir = path.join(ROOT, 'bench', 'results');
