@@ -144,6 +144,35 @@ export const SCENARIOS: Scenario[] = [
   trigger('new_note', 'New Note', 'one contact', (ids) => ({ contactId: ids.olivia })),
   trigger('new_appointment', 'New Appointment', 'one contact', (ids) => ({ contactId: ids.olivia })),
 
+  // ---- instant triggers: a delivered event is shaped without any GHL request; what costs requests
+  // is the editor's samples (performList = the polling twin), measured here.
+  ...(
+    [
+      ['new_contact_instant', 'New Contact (Instant)', {}],
+      ['contact_updated_instant', 'Contact Updated (Instant)', {}],
+      ['contact_deleted_instant', 'Contact Deleted (Instant)', {}],
+      ['contact_tag_added_instant', 'Contact Tag Added (Instant)', { tag: 'vip' }],
+      ['new_task_instant', 'New Task (Instant)', {}],
+      ['task_completed_instant', 'Task Completed (Instant)', {}],
+      ['new_note_instant', 'New Note (Instant)', 'olivia'],
+      ['new_appointment_instant', 'New Appointment (Instant)', 'olivia'],
+    ] as const
+  ).map(([key, label, input]): Scenario => ({
+    key,
+    kind: 'triggers',
+    label,
+    case: "samples in the editor (the polling twin's one request)",
+    run: (r, ids) =>
+      r.appTester(
+        (App.triggers?.[key]?.operation as { performList?: unknown } | undefined)?.performList as never,
+        {
+          authData: r.authData,
+          inputData: input === 'olivia' ? { contactId: ids.olivia } : input,
+        } as never,
+      ),
+    floor: ONE,
+  })),
+
   // ---- searches
   searchOp('find_contact', 'Find Contact', 'by email', (ids) => ({ email: ids.oliviaEmail })),
   searchOp('find_contact', 'Find Contact', 'by phone', () => ({ phone: '+18025550123' })),
