@@ -229,6 +229,6 @@ export const runBundle = (root: string, env: NodeJS.ProcessEnv, log: (line: stri
         "a package.json depending only on zapier-platform-core (its package-lock.json cut from this app's), an index.js with an empty defineApp(), the same .zapierapprc includeInBuild, built with the same `zapier-platform build --skip-validation` (production install in a temporary copy)",
     };
   } finally {
-    if (!process.env.BENCH_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 };

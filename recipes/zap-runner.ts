@@ -58,6 +58,35 @@ export const submitFirstForm = async (pageUrl: string, html: string): Promise<Re
   });
 };
 
+/**
+ * The OAuth connection as a user clicking "Connect" in Zapier makes it, for either app: the app's
+ * authorize URL, the provider's page (the sandbox's), Approve, the redirect back with the code (its
+ * state checked), the code exchange, then the connection test and label.
+ */
+const connectThroughOAuth = async (
+  call: (fn: unknown, bundle: Record<string, unknown>) => Promise<any>,
+  authentication: NonNullable<typeof App.authentication>,
+  redirectUri: string,
+  pageName: string,
+): Promise<{ authData: AuthData; connectionLabel: string }> => {
+  const oauth = authentication.oauth2Config!;
+  const state = `st-${Date.now()}`;
+  const authorizeUrl: string = await call(oauth.authorizeUrl, { inputData: { redirect_uri: redirectUri, state } });
+  const page = await fetch(authorizeUrl);
+  if (page.status !== 200) throw new Error(`${pageName} answered ${page.status}: ${await page.text()}`);
+  const approved = await submitFirstForm(authorizeUrl, await page.text());
+  const location = approved.headers.get('location');
+  if (approved.status !== 302 || !location) throw new Error(`Approving did not redirect (HTTP ${approved.status})`);
+  const back = new URL(location);
+  if (back.searchParams.get('state') !== state) throw new Error('The state did not come back unchanged');
+  const authData = await call(oauth.getAccessToken, {
+    inputData: { code: back.searchParams.get('code'), redirect_uri: redirectUri, state },
+  });
+  const tested = await call(authentication.test, { authData });
+  const connectionLabel = await call(authentication.connectionLabel, { authData, inputData: tested });
+  return { authData, connectionLabel };
+};
+
 export class ZapRunner {
   readonly steps: StepRecord[] = [];
   readonly appTester = zapier.createAppTester(App);
@@ -83,23 +112,15 @@ export class ZapRunner {
   /** The whole OAuth connection, as a user clicking "Connect" in Zapier would do it. */
   async connect(redirectUri = 'https://zapier.com/dashboard/auth/oauth/return/GhlContactsCLIAPI/'): Promise<AuthData> {
     ZapRunner.useSandbox(this.sandbox);
-    const oauth = App.authentication!.oauth2Config!;
-    const state = `st-${Date.now()}`;
-    const authorizeUrl: string = await this.call(oauth.authorizeUrl, { inputData: { redirect_uri: redirectUri, state } });
-    const page = await fetch(authorizeUrl);
-    if (page.status !== 200) throw new Error(`The authorize page answered ${page.status}: ${await page.text()}`);
-    const approved = await submitFirstForm(authorizeUrl, await page.text());
-    const location = approved.headers.get('location');
-    if (approved.status !== 302 || !location) throw new Error(`Approving did not redirect (HTTP ${approved.status})`);
-    const back = new URL(location);
-    if (back.searchParams.get('state') !== state) throw new Error('The state did not come back unchanged');
-    const tokens = await this.call(oauth.getAccessToken, {
-      inputData: { code: back.searchParams.get('code'), redirect_uri: redirectUri, state },
-    });
-    this.authData = tokens;
-    this.refreshTokens.push(tokens.refresh_token);
-    const tested = await this.call(App.authentication!.test, { authData: this.authData });
-    this.connectionLabel = await this.call(App.authentication!.connectionLabel, { authData: this.authData, inputData: tested });
+    const { authData, connectionLabel } = await connectThroughOAuth(
+      (fn, bundle) => this.call(fn, bundle),
+      App.authentication!,
+      redirectUri,
+      'The authorize page',
+    );
+    this.authData = authData;
+    this.refreshTokens.push(authData.refresh_token as string);
+    this.connectionLabel = connectionLabel;
     return this.authData;
   }
 
@@ -226,21 +247,14 @@ export class EcwidTriggerRunner {
 
   async connect(redirectUri = 'https://zapier.com/dashboard/auth/oauth/return/EcwidCustomersCLIAPI/'): Promise<AuthData> {
     EcwidTriggerRunner.useSandbox(this.sandbox);
-    const oauth = EcwidApp.authentication!.oauth2Config!;
-    const state = `st-${Date.now()}`;
-    const authorizeUrl: string = await this.call(oauth.authorizeUrl, { inputData: { redirect_uri: redirectUri, state } });
-    const page = await fetch(authorizeUrl);
-    if (page.status !== 200) throw new Error(`Ecwid's authorize page answered ${page.status}: ${await page.text()}`);
-    const approved = await submitFirstForm(authorizeUrl, await page.text());
-    const location = approved.headers.get('location');
-    if (approved.status !== 302 || !location) throw new Error(`Approving did not redirect (HTTP ${approved.status})`);
-    const back = new URL(location);
-    if (back.searchParams.get('state') !== state) throw new Error('The state did not come back unchanged');
-    this.authData = await this.call(oauth.getAccessToken, {
-      inputData: { code: back.searchParams.get('code'), redirect_uri: redirectUri, state },
-    });
-    const tested = await this.call(EcwidApp.authentication!.test, { authData: this.authData });
-    this.connectionLabel = await this.call(EcwidApp.authentication!.connectionLabel, { authData: this.authData, inputData: tested });
+    const { authData, connectionLabel } = await connectThroughOAuth(
+      (fn, bundle) => this.call(fn, bundle),
+      EcwidApp.authentication!,
+      redirectUri,
+      "Ecwid's authorize page",
+    );
+    this.authData = authData;
+    this.connectionLabel = connectionLabel;
     return this.authData;
   }
 
