@@ -76,5 +76,6 @@ export interface EcwidTokenResponse {
   token_type?: string;
   scope?: string;
   store_id?: number;
+  email?: string;
   public_token?: string;
 }
