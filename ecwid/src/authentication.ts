@@ -1,5 +1,5 @@
 import type { Authentication, Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { OAUTH_SCOPES, clientId, clientSecret, oauthBaseUrl, requestTimeoutMs } from './config.js';
+import { OAUTH_SCOPES, clientId, clientSecret, oauthBaseUrl, optionalScopes, requestTimeoutMs } from './config.js';
 import type { EcwidProfile, EcwidTokenResponse } from './ecwid-types.js';
 import { ecwid, isTransportError, path } from './http/ecwid.js';
 import { ecwidMessage } from './http/errors.js';
@@ -19,7 +19,7 @@ export const authorizeUrl = async (_z: ZObject, bundle: Bundle): Promise<string>
   url.searchParams.set('client_id', clientId() ?? '');
   url.searchParams.set('redirect_uri', String(bundle.inputData.redirect_uri ?? ''));
   url.searchParams.set('response_type', 'code');
-  url.searchParams.set('scope', OAUTH_SCOPES.join(' '));
+  url.searchParams.set('scope', [...OAUTH_SCOPES, ...optionalScopes()].join(' '));
   url.searchParams.set('state', String(bundle.inputData.state ?? ''));
   return url.toString();
 };

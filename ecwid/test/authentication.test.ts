@@ -25,6 +25,16 @@ describe('Ecwid OAuth2', () => {
     });
   });
 
+  it('asks for read_customers_extrafields only when ECWID_OPTIONAL_SCOPES names it (Ecwid refuses scopes beyond the registration)', async () => {
+    process.env.ECWID_OPTIONAL_SCOPES = 'read_customers_extrafields write_everything';
+    try {
+      const url = new URL(await appTester(oauth.authorizeUrl as never, { inputData: { redirect_uri: REDIRECT, state: 's' } } as never));
+      expect(url.searchParams.get('scope')).toBe('read_store_profile read_customers read_customers_extrafields');
+    } finally {
+      delete process.env.ECWID_OPTIONAL_SCOPES;
+    }
+  });
+
   it('falls back to CLIENT_ID when ECWID_CLIENT_ID is unset (zapier-platform invoke needs CLIENT_ID)', async () => {
     const saved = process.env.ECWID_CLIENT_ID;
     delete process.env.ECWID_CLIENT_ID;
