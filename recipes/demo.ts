@@ -96,6 +96,15 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       ecwid.connectionLabel === ecwidSandbox.state.store.name,
       ecwid.connectionLabel,
     );
+    const exchanges = ecwidSandbox.requests
+      .filter((r) => r.path.startsWith('/api/oauth/token'))
+      .map((r) => `${r.method} ${r.path} → ${r.status}`);
+    check(
+      'connect',
+      "the Ecwid code was exchanged at …/token/{store_id of Ecwid's redirect}, never at the retired …/token",
+      exchanges.length === 1 && exchanges[0] === `POST /api/oauth/token/${ecwidSandbox.state.store.id} → 200`,
+      exchanges.join(', '),
+    );
 
     // Zapier's polling semantics: switching a Zap on polls once and only records what it sees.
     section('Switch on the two Zaps: flow 2 (New or Updated Customer) and flow 3 (Deleted Customer)');
