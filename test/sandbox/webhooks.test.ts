@@ -47,7 +47,7 @@ describe('sandbox webhooks', () => {
   };
   const types = (rs: Received[]) => rs.map((r) => r.body.type);
 
-  test('a created contact → ContactCreate shaped as GHL's captured deliveries, signed with x-ghl-signature (Ed25519 over the raw body)', async () => {
+  test('a created contact → ContactCreate shaped as GHL’s captured deliveries, signed with x-ghl-signature (Ed25519 over the raw body)', async () => {
     const res = await call(sb, token, 'POST', '/contacts/', {
       body: { locationId: loc, firstName: 'Rosa', lastName: 'Delgado', email: 'rosa@example.com', tags: ['vip'] },
     });
