@@ -30,6 +30,8 @@ export const SCOPE_BY_RESOURCE: Record<string, string> = {
   profile: 'read_store_profile',
   customers: 'read_customers',
   customer_groups: 'read_customers',
+  // Optional for this app (config.ts KNOWN_OPTIONAL_SCOPES): API Request stays within the required ones.
+  store_extrafields: 'read_customers_extrafields',
   products: 'read_catalog',
   categories: 'read_catalog',
   orders: 'read_orders',
