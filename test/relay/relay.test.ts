@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { startRelay, type Relay } from '../../relay/server.js';
+import { loadConfig } from '../../relay/config.js';
 import { memoryLog } from '../../relay/log.js';
 import { SqliteStore } from '../../relay/sqlite-store.js';
 import type { RelayStore } from '../../relay/store.js';
@@ -313,6 +314,25 @@ describe('relay: what it refuses from GHL', () => {
       '60',
       { error: 'Relay could not store the event; retry later' },
     ]);
+  });
+});
+
+describe('relay: configuration of the age window and the app', () => {
+  test('webhookIds are remembered at least the age window + clock skew + 1 h; a shorter RELAY_RETENTION_HOURS is refused', () => {
+    expect(loadConfig({}).retentionMs).toBe((604_800 + 300 + 3600) * 1000);
+    expect(loadConfig({ RELAY_MAX_AGE_SECONDS: '3600', RELAY_MAX_FUTURE_SECONDS: '60' }).retentionMs).toBe((3600 + 60 + 3600) * 1000);
+    expect(loadConfig({ RELAY_RETENTION_HOURS: '400' }).retentionMs).toBe(400 * 3_600_000);
+    expect(() => loadConfig({ RELAY_RETENTION_HOURS: '24' })).toThrow(
+      'RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (169.08 h): a webhookId forgotten earlier could be delivered twice',
+    );
+  });
+
+  test('RELAY_GHL_APP_ID takes app ids or client ids (the part before "-", as GHL’s SDKs compare), comma-separated', () => {
+    expect(loadConfig({ RELAY_GHL_APP_ID: '69c53778c480e55ef298a2fe-mfk2c1, 665c6bb13d4e5364bdec0e2f' }).ghlAppIds).toEqual([
+      '69c53778c480e55ef298a2fe',
+      '665c6bb13d4e5364bdec0e2f',
+    ]);
+    expect(loadConfig({}).ghlAppIds).toEqual([]);
   });
 });
 
