@@ -44,6 +44,10 @@ export interface RelayConfig {
   /** Events are forgotten (and their webhookIds with them) this long after arrival once delivered. */
   retentionMs: number;
   quiet: boolean;
+  /** Opens the operator console (/admin); the operator's own secret, never a GHL or Ecwid token. */
+  adminToken?: string;
+  /** When set, GET /metrics asks for it as a Bearer token. */
+  metricsToken?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -91,6 +95,8 @@ export const loadConfig = (env: Env = process.env): RelayConfig => ({
   maxPending: num(env, 'RELAY_MAX_PENDING', 100_000),
   retentionMs: num(env, 'RELAY_RETENTION_HOURS', 24) * 3_600_000,
   quiet: flag(env, 'RELAY_QUIET', false),
+  adminToken: env.RELAY_ADMIN_TOKEN || undefined,
+  metricsToken: env.RELAY_METRICS_TOKEN || undefined,
 });
 
 /** True when `url` starts with an allowed prefix (`*` as the port matches any port). */

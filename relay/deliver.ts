@@ -1,4 +1,5 @@
 import type { RelayConfig } from './config.js';
+import type { RelayTelemetry } from './metrics.js';
 import type { Delivery, RelayStore } from './store.js';
 
 /**
@@ -41,6 +42,8 @@ export class Deliverer {
     private store: RelayStore,
     private cfg: RelayConfig,
     private say: (line: string) => void,
+    /** Counts every attempt and logs the failed ones (relay/metrics.ts). */
+    private telemetry?: Pick<RelayTelemetry, 'attempt'>,
   ) {}
 
   start(): void {
@@ -118,23 +121,26 @@ export class Deliverer {
     if (status >= 200 && status < 300) {
       await this.store.complete(d.id);
       this.log.delivered += 1;
+      this.telemetry?.attempt('delivered', d, { status, error: '' });
       return;
     }
     if (status === 410) {
       await this.store.removeSubscription(d.subscriptionId);
       this.log.gone += 1;
-      this.say(`subscription ${d.subscriptionId} answered 410 Gone: removed`);
+      this.telemetry?.attempt('gone', d, { status, error });
       return;
     }
     if (d.attempts >= this.cfg.maxAttempts) {
       await this.store.bury(d.id, error);
       this.log.dead += 1;
-      this.say(`delivery ${d.id} of event ${d.eventId} given up after ${d.attempts} attempts: ${error}`);
+      this.telemetry?.attempt('dead', d, { status, error });
       return;
     }
     const wait = Math.max(backoffMs(d.attempts, this.cfg), Math.min(retryAfter ?? 0, this.cfg.retryMaxMs));
-    await this.store.retryAt(d.id, Date.now() + wait, error);
+    const nextAt = Date.now() + wait;
+    await this.store.retryAt(d.id, nextAt, error);
     this.log.retried += 1;
+    this.telemetry?.attempt('failed', d, { status, error, nextAt });
   }
 
   /** Waits until nothing is in flight (for tests and a clean shutdown). */

@@ -1,8 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { operatorRoutes } from './admin.js';
 import { SUBSCRIBABLE_EVENTS, isAllowedTarget, type RelayConfig } from './config.js';
 import { Deliverer } from './deliver.js';
+import { logFor, type Log } from './log.js';
+import { RelayTelemetry } from './metrics.js';
 import { checkSignature } from './signature.js';
 import { openStore } from './open-store.js';
 import type { RelayStore } from './store.js';
@@ -13,7 +16,8 @@ import { contactTagsUpdate } from './tags.js';
  * - `POST /webhooks/ghl`: GHL's app-level webhooks; verified, de-duplicated, stored, then 200;
  * - `POST /subscriptions`, `DELETE /subscriptions/:id`: Zapier's REST-hook subscribe/unsubscribe,
  *   authorised by the connection's GHL access token (checked against GHL, never stored);
- * - `GET /healthz`.
+ * - `GET /healthz`;
+ * - the operator's `GET /metrics` and console `/admin` (relay/admin.ts).
  */
 
 export interface Relay {
@@ -82,12 +86,34 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** GHL events name the sub-account `locationId`; an appointment's sits at the top level too. */
 const locationOf = (body: Record<string, unknown>): string => (typeof body.locationId === 'string' ? body.locationId : '');
 
-export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } = {}): Promise<Relay> {
+interface Seen {
+  raw?: Buffer;
+  type?: string;
+  locationId?: string;
+}
+
+/** The type and location a refused body claims (read for the log line only, maybe forged: clipped). */
+const claimedBy = (raw: Buffer): { type?: string; locationId?: string } => {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return {};
+  }
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const text = (x: unknown) => (typeof x === 'string' ? x.slice(0, 64) : undefined);
+  return { type: text(o.type), locationId: text(o.locationId) };
+};
+
+export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore; log?: Log } = {}): Promise<Relay> {
   const store = opts.store ?? (await openStore(cfg));
   const say = (line: string) => {
     if (!cfg.quiet) console.log(`[relay] ${line}`);
   };
-  const deliverer = new Deliverer(store, cfg, say);
+  const log = opts.log ?? logFor(cfg.quiet);
+  const telemetry = new RelayTelemetry(log, store);
+  const deliverer = new Deliverer(store, cfg, say, telemetry);
+  const operator = operatorRoutes({ ...cfg, store, telemetry, log, kick: () => deliverer.kick() });
   let pending = (await store.stats()).pending;
   const refreshPending = setInterval(() => {
     store.stats().then(
@@ -120,12 +146,15 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
     if (id !== locationId) throw new HttpFailure(403, `The GHL token has no access to location ${locationId}`);
   };
 
-  const receive = async (req: http.IncomingMessage): Promise<[number, unknown]> => {
+  /** `seen` gets the raw body, then its type and location once verified, for the refusal's log line. */
+  const receive = async (req: http.IncomingMessage, seen: Seen): Promise<[number, unknown]> => {
     const raw = await readBody(req, cfg.maxBodyBytes);
+    seen.raw = raw;
     const sig = checkSignature(raw, req.headers, cfg.keys);
     if (!sig.ok) throw new HttpFailure(401, `Signature check failed: ${sig.reason}`);
     const body = parseObject(raw);
     const type = typeof body.type === 'string' ? body.type : '';
+    Object.assign(seen, { type, locationId: locationOf(body) });
     if (!type) throw new HttpFailure(400, 'Webhook has no "type"');
     const ts = body.timestamp;
     const receivedAt = Date.now();
@@ -192,7 +221,28 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
   const route = async (req: http.IncomingMessage): Promise<[number, unknown]> => {
     const url = new URL(req.url ?? '/', 'http://relay');
     const method = req.method ?? 'GET';
-    if (url.pathname === '/webhooks/ghl' && method === 'POST') return receive(req);
+    if (url.pathname === '/webhooks/ghl' && method === 'POST') {
+      const seen: Seen = {};
+      return receive(req, seen).then(
+        (answer) => {
+          const { type, locationId } = seen;
+          telemetry.webhook({
+            source: 'ghl',
+            status: answer[0],
+            duplicate: (answer[1] as { duplicate?: boolean }).duplicate,
+            type,
+            locationId,
+          });
+          return answer;
+        },
+        (e: unknown) => {
+          const status = e instanceof HttpFailure ? e.status : 500;
+          const { type, locationId } = seen.type === undefined && seen.raw ? claimedBy(seen.raw) : seen;
+          telemetry.webhook({ source: 'ghl', status, reason: e instanceof HttpFailure ? e.message : 'Relay error', type, locationId });
+          throw e;
+        },
+      );
+    }
     if (url.pathname === '/subscriptions' && method === 'POST') return subscribe(req);
     const m = /^\/subscriptions\/([^/]+)$/.exec(url.pathname);
     if (m && method === 'DELETE') return unsubscribe(req, decodeURIComponent(m[1] as string));
@@ -201,6 +251,7 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
   };
 
   const server = http.createServer((req, res) => {
+    if (operator.handles(req, res)) return;
     route(req).then(
       ([status, body]) => {
         res.writeHead(status, { 'content-type': 'application/json' });

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readZipEntries } from '../../bench/bundle';
-import { loadConfig } from '../../relay/config';
+import { readZipEntries } from '../../bench/bundle.js';
+import { loadConfig } from '../../relay/config.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { makeBuildZip, makeSourceZip } = require('zapier-platform-cli/src/utils/build.js') as {
