@@ -26,6 +26,7 @@ const SCRIPT = `
 const $ = (id) => document.getElementById(id);
 const state = { token: sessionStorage.getItem('relayAdminToken') || '', subscription: '' };
 const say = (text, error) => { $('status').textContent = text; $('status').className = error ? 'error' : ''; };
+const report = (e) => { if (!e.shown) say(e.message, true); };
 const el = (tag, text, attrs) => {
   const e = document.createElement(tag);
   if (text !== undefined && text !== null) e.textContent = String(text);
@@ -36,13 +37,13 @@ const when = (ms) => (ms ? new Date(ms).toISOString().replace('T', ' ').replace(
 const api = async (method, path) => {
   const res = await fetch('/admin/api' + path, { method, headers: { authorization: 'Bearer ' + state.token } });
   const body = await res.json().catch(() => ({}));
-  if (res.status === 401) { showLogin('The admin token was refused.'); throw new Error('unauthorised'); }
+  if (res.status === 401) { showLogin('The admin token was refused.'); throw Object.assign(new Error('unauthorised'), { shown: true }); }
   if (!res.ok) throw new Error(body.error || 'HTTP ' + res.status);
   return body;
 };
 const button = (label, onClick, attrs) => {
   const b = el('button', label, Object.assign({ type: 'button' }, attrs || {}));
-  b.addEventListener('click', () => onClick().catch((e) => say(e.message, true)));
+  b.addEventListener('click', () => onClick().catch(report));
   return b;
 };
 const showLogin = (message) => {
@@ -127,12 +128,12 @@ $('login-form').addEventListener('submit', (ev) => {
   $('login').classList.add('hidden');
   $('main').classList.remove('hidden');
   say('');
-  refresh().catch((e) => say(e.message, true));
+  refresh().catch(report);
 });
-$('refresh').addEventListener('click', () => refresh().catch((e) => say(e.message, true)));
-$('all').addEventListener('click', () => { state.subscription = ''; refresh().catch((e) => say(e.message, true)); });
+$('refresh').addEventListener('click', () => refresh().catch(report));
+$('all').addEventListener('click', () => { state.subscription = ''; refresh().catch(report); });
 $('logout').addEventListener('click', () => { sessionStorage.removeItem('relayAdminToken'); state.token = ''; showLogin('Signed out.'); });
-if (state.token) { $('login').classList.add('hidden'); $('main').classList.remove('hidden'); refresh().catch((e) => say(e.message, true)); }
+if (state.token) { $('login').classList.add('hidden'); $('main').classList.remove('hidden'); refresh().catch(report); }
 `;
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
