@@ -33,6 +33,8 @@ beforeAll(() => {
     fs.mkdirSync(path.dirname(path.join(app, f)), { recursive: true });
     fs.writeFileSync(path.join(app, f), 'contact jane@example.com');
   }
+  // The relay's own package file is in the tree too (the CLI packs every package.json into build.zip).
+  fs.copyFileSync(path.join(ROOT, 'relay', 'package.json'), path.join(app, 'relay', 'package.json'));
   fs.mkdirSync(path.join(app, 'build'));
 });
 afterAll(() => fs.rmSync(app, { recursive: true, force: true }));
@@ -45,14 +47,15 @@ it('source.zip (what zapier push uploads as the source) has the app but no relay
   await makeSourceZip(app, path.join(app, 'build', 'source.zip'));
   const names = readZipEntries(path.join(app, 'build', 'source.zip')).map((e) => e.name);
   expect(names).toContain('index.js');
-  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual([]);
+  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual(['relay/package.json']);
 });
 
 it('build.zip has the app but no relay data', async () => {
   await makeBuildZip(app, path.join(app, 'build', 'build.zip'));
   const names = readZipEntries(path.join(app, 'build', 'build.zip')).map((e) => e.name);
   expect(names).toContain('index.js');
-  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual([]);
+  // Of relay/, only its package.json (no code, no data): the CLI adds every package.json it finds.
+  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual(['relay/package.json']);
 });
 
 it('git ignores every file of a local run (git status stays clean)', () => {
