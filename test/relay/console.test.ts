@@ -115,7 +115,7 @@ if (!haveChromium) console.warn(`console browser test skipped: no Chromium at ${
   const clickAndReload = async (page: Page, selector: string) => {
     const before = await page.getAttribute('body', 'data-loaded');
     await page.click(selector);
-    await page.waitForFunction((b) => document.body.getAttribute('data-loaded') !== b, before);
+    await page.waitForFunction(`document.body.getAttribute('data-loaded') !== ${JSON.stringify(before)}`);
   };
 
   it('lists, re-sends, pauses and resumes', async () => {
@@ -140,7 +140,7 @@ if (!haveChromium) console.warn(`console browser test skipped: no Chromium at ${
     // A wrong token is refused; the right one opens the console.
     await page.fill('#token', 'wrong-token-0123456789');
     await page.click('#sign-in');
-    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'The admin token was refused.');
+    await page.waitForFunction("document.getElementById('status').textContent === 'The admin token was refused.'");
     expect(await page.isVisible('#login')).toBe(true);
     await page.fill('#token', TOKEN);
     await page.click('#sign-in');
@@ -196,6 +196,6 @@ if (!haveChromium) console.warn(`console browser test skipped: no Chromium at ${
     // Forgetting the token closes the console.
     await page.click('#logout');
     expect(await page.isVisible('#login')).toBe(true);
-    expect(await page.evaluate(() => sessionStorage.getItem('relayAdminToken'))).toBeNull();
+    expect(await page.evaluate("sessionStorage.getItem('relayAdminToken')")).toBeNull();
   }, 60_000);
 });

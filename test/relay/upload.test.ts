@@ -47,7 +47,9 @@ it('source.zip (what zapier push uploads as the source) has the app but no relay
   await makeSourceZip(app, path.join(app, 'build', 'source.zip'));
   const names = readZipEntries(path.join(app, 'build', 'source.zip')).map((e) => e.name);
   expect(names).toContain('index.js');
-  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual(['relay/package.json']);
+  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual([
+    'relay/package.json',
+  ]);
 });
 
 it('build.zip has the app but no relay data', async () => {
@@ -55,7 +57,9 @@ it('build.zip has the app but no relay data', async () => {
   const names = readZipEntries(path.join(app, 'build', 'build.zip')).map((e) => e.name);
   expect(names).toContain('index.js');
   // Of relay/, only its package.json (no code, no data): the CLI adds every package.json it finds.
-  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual(['relay/package.json']);
+  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual([
+    'relay/package.json',
+  ]);
 });
 
 it('git ignores every file of a local run (git status stays clean)', () => {
