@@ -111,11 +111,13 @@ if (!haveChromium) console.warn(`console browser test skipped: no Chromium at ${
 
   const cell = (page: Page, sub: string, field: string) => page.textContent(`tr[data-subscription="${sub}"] td[data-field="${field}"]`);
   const rows = (page: Page, table: 'pending' | 'dead') => page.locator(`#${table} tr[data-delivery]`);
+  // Page callbacks are functions, not strings (the console's CSP forbids eval), serialised into the
+  // page: they reach its globals through globalThis.
   /** Clicks a button whose action re-renders the page, and waits for that render. */
   const clickAndReload = async (page: Page, selector: string) => {
     const before = await page.getAttribute('body', 'data-loaded');
     await page.click(selector);
-    await page.waitForFunction(`document.body.getAttribute('data-loaded') !== ${JSON.stringify(before)}`);
+    await page.waitForFunction((b) => (globalThis as any).document.body.getAttribute('data-loaded') !== b, before);
   };
 
   it('lists, re-sends, pauses and resumes', async () => {
@@ -140,7 +142,7 @@ if (!haveChromium) console.warn(`console browser test skipped: no Chromium at ${
     // A wrong token is refused; the right one opens the console.
     await page.fill('#token', 'wrong-token-0123456789');
     await page.click('#sign-in');
-    await page.waitForFunction("document.getElementById('status').textContent === 'The admin token was refused.'");
+    await page.waitForFunction(() => (globalThis as any).document.getElementById('status').textContent === 'The admin token was refused.');
     expect(await page.isVisible('#login')).toBe(true);
     await page.fill('#token', TOKEN);
     await page.click('#sign-in');
@@ -196,6 +198,6 @@ if (!haveChromium) console.warn(`console browser test skipped: no Chromium at ${
     // Forgetting the token closes the console.
     await page.click('#logout');
     expect(await page.isVisible('#login')).toBe(true);
-    expect(await page.evaluate("sessionStorage.getItem('relayAdminToken')")).toBeNull();
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('relayAdminToken'))).toBeNull();
   }, 60_000);
 });
