@@ -80,7 +80,7 @@ async function loadSubscriptions() {
         button('Re-send dead (' + s.dead + ')', async () => {
           const { resent } = await api('POST', '/subscriptions/' + encodeURIComponent(s.id) + '/resend-dead');
           say('Re-sent ' + resent + ' dead deliveries of ' + s.id); await refresh();
-        }, { 'data-action': 'resend-dead' }),
+        }, Object.assign({ 'data-action': 'resend-dead' }, s.dead ? {} : { disabled: '' })),
         button('Deliveries', async () => { state.subscription = s.id; await refresh(); }, { 'data-action': 'show' }),
       );
       tr.append(actions);
@@ -96,12 +96,12 @@ async function loadDeliveries(kind) {
   const table = $(kind);
   table.replaceChildren();
   const head = el('tr');
-  for (const h of ['Delivery', 'Event', 'Event id', 'Location / store', 'Received', 'Attempts', kind === 'pending' ? 'Next try' : 'Given up', 'Last error', '']) head.append(el('th', h));
+  for (const h of ['Delivery', 'Event', 'Event id', 'Location / store', 'Received', 'Attempts', kind === 'pending' ? 'Next try' : 'Subscription', 'Last error', '']) head.append(el('th', h));
   table.append(head);
   for (const d of deliveries) {
     const tr = el('tr', undefined, { 'data-delivery': d.id });
     tr.append(el('td', d.id), el('td', d.eventType), el('td', d.eventId), el('td', d.locationId), el('td', when(d.receivedAt)),
-      el('td', d.attempts, { 'data-field': 'attempts' }), el('td', kind === 'pending' ? when(d.nextAt) : ''), el('td', d.lastError || '', { 'data-field': 'error' }));
+      el('td', d.attempts, { 'data-field': 'attempts' }), el('td', kind === 'pending' ? when(d.nextAt) : d.subscriptionId), el('td', d.lastError || '', { 'data-field': 'error' }));
     const actions = el('td');
     if (kind === 'dead') actions.append(button('Re-send', async () => {
       await api('POST', '/deliveries/' + encodeURIComponent(d.id) + '/resend'); say('Re-sent delivery ' + d.id); await refresh();
