@@ -9,6 +9,7 @@
 import { implementedOperations, startSandbox, type Sandbox } from '../sandbox/server.js';
 import { loadEcwidEvent } from './ecwid.js';
 import { startEcwidSandbox } from '../ecwid/sandbox/server.js';
+import { GROUPS as ECWID_GROUPS } from '../ecwid/sandbox/state.js';
 import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
 import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
 import { runInstantZap } from '../relay/demo.js';
@@ -38,6 +39,33 @@ const ecwidId = (sb: Sandbox, fieldId: string, contactId: string) =>
 
 const contactsWithEcwidId = (sb: Sandbox, fieldId: string, value: string) =>
   [...sb.state.contacts.values()].filter((c) => c.customFields.some((f) => f.id === fieldId && String(f.value) === value));
+
+const customValue = (sb: Sandbox, fieldId: string, contactId: string) =>
+  sb.state.contacts.get(contactId)?.customFields.find((f) => f.id === fieldId)?.value;
+
+/** The Ecwid checkout question the demo maps into GHL. */
+const HEARD_ABOUT_US = 'How did you hear about us?';
+
+/** What a user does once in GHL (Settings → Custom Fields): a TEXT custom field, unless there is one of that name. */
+const addGhlCustomField = (sb: Sandbox, name: string): string => {
+  const existing = [...sb.state.customFields.values()].find((f) => f.name === name);
+  if (existing) return existing.id;
+  const id = sb.state.newId();
+  sb.state.customFields.set(id, {
+    id,
+    name,
+    fieldKey: `contact.${name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '')}`,
+    placeholder: '',
+    dataType: 'TEXT',
+    position: 300,
+    locationId: sb.state.location.id,
+    model: 'contact',
+  });
+  return id;
+};
 
 const tasksOf = (sb: Sandbox, contactId: string) => [...sb.state.tasks.values()].filter((t) => t.contactId === contactId);
 
@@ -81,7 +109,6 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     );
     check('connect', 'connection label is the sub-account name', zap.connectionLabel === sandbox.state.location.name, zap.connectionLabel);
 
-    const settings = settingsFor(sandbox.state);
     const created = loadEcwidEvent('customer-created');
     const updated = loadEcwidEvent('customer-updated');
 
@@ -95,6 +122,41 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       'Ecwid connection label is the store name',
       ecwid.connectionLabel === ecwidSandbox.state.store.name,
       ecwid.connectionLabel,
+    );
+    const exchanges = ecwidSandbox.requests
+      .filter((r) => r.path.startsWith('/api/oauth/token'))
+      .map((r) => `${r.method} ${r.path} → ${r.status}`);
+    check(
+      'connect',
+      "the Ecwid code was exchanged at …/token/{store_id of Ecwid's redirect}, never at the retired …/token",
+      exchanges.length === 1 && exchanges[0] === `POST /api/oauth/token/${ecwidSandbox.state.store.id} → 200`,
+      exchanges.join(', '),
+    );
+
+    // Building flow 2 in the Zap editor: the trigger's outputs include one per checkout question of
+    // the shop; the user maps "How did you hear about us?" into a GHL custom field of that name
+    // (created in GHL once, like "Ecwid Customer ID").
+    section("Zap editor: the Ecwid trigger lists the shop's checkout questions as outputs; map one into a GHL custom field");
+    const editor = await ecwid.outputFields('new_or_updated_customer');
+    const extraFields = editor.fields
+      .filter((f) => f.key.startsWith('extraFields__'))
+      .map((f) => ({ key: f.key.slice('extraFields__'.length), title: String(f.label ?? '').replace(/ \(extra field\)$/, '') }));
+    log(`   extra field outputs: ${extraFields.map((f) => `"${f.title}" (${f.key})`).join(', ')}; ${editor.requests} Ecwid request`);
+    check(
+      'connect',
+      "the Zap editor lists each of the store's extra fields as a labelled output (one request, not a poll)",
+      extraFields.map((f) => f.title).join('|') === ecwidSandbox.state.extraFieldDefinitions.map((d) => d.title).join('|') &&
+        editor.requests === 1,
+      extraFields.map((f) => f.title).join(', '),
+    );
+    const heardField = addGhlCustomField(sandbox, HEARD_ABOUT_US);
+    log(`   GHL custom field "${HEARD_ABOUT_US}" (${heardField}) created in the sub-account`);
+    const settings = settingsFor(sandbox.state, { groups: Object.values(ECWID_GROUPS), extraFields });
+    check(
+      'connect',
+      `the extra field "${HEARD_ABOUT_US}" is mapped to the GHL custom field of that name`,
+      settings.extraFields?.length === 1 && settings.extraFields[0]?.customFieldId === heardField,
+      JSON.stringify(settings.extraFields),
     );
 
     // Zapier's polling semantics: switching a Zap on polls once and only records what it sees.
@@ -133,6 +195,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       stateOrProvinceCode: bp.stateOrProvinceCode,
       countryCode: bp.countryCode,
       acceptMarketing: c.acceptMarketing,
+      extraFields: { [HEARD_ABOUT_US]: 'Instagram' },
     });
     const ecwidKey = String(jules.id);
     section(`Flow 2 — ${c.email} registers in the Ecwid store (customer #${ecwidKey}); the next poll runs the Zap`);
@@ -168,6 +231,12 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       'the business is set',
       !settings.businessId || ghlContact?.businessId === settings.businessId,
       sandbox.state.businesses.get(String(ghlContact?.businessId))?.name,
+    );
+    check(
+      'sync',
+      `the answer to "${HEARD_ABOUT_US}" (an Ecwid extra field) is in the GHL custom field`,
+      customValue(sandbox, heardField, contactId) === 'Instagram',
+      String(customValue(sandbox, heardField, contactId)),
     );
     check('sync', 'one welcome task is attached', tasksOf(sandbox, contactId).length === 1, tasksOf(sandbox, contactId)[0]?.title);
 
@@ -229,10 +298,11 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       after?.address1 === u.billingPerson?.street && after?.postalCode === u.billingPerson?.postalCode,
       `${after?.address1}, ${after?.postalCode}`,
     );
+    const groupTags = (after?.tags ?? []).filter((t) => t.toLowerCase().startsWith('ecwid-group:'));
     check(
       'sync',
-      'the new group tag is added, earlier tags kept',
-      ['ecwid-customer', 'ecwid-group:General', 'ecwid-group:Wholesale'].every((t) => after?.tags.includes(t)),
+      'the group tag is swapped: ecwid-group:General removed, ecwid-group:Wholesale added, other tags kept',
+      groupTags.length === 1 && groupTags[0] === 'ecwid-group:Wholesale' && !!after?.tags.includes('ecwid-customer'),
       after?.tags.join(', '),
     );
 
@@ -241,6 +311,15 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     section('Flow 2 — edit 2 in Ecwid: new phone and city');
     const edit2 = await pollSync();
     const after2 = sandbox.state.contacts.get(contactId);
+    const edit2Steps = zap.steps.slice(zap.steps.findLastIndex((st) => st.kind === 'triggers'));
+    check(
+      'sync',
+      'edit 2 keeps the group: the filter stops the swap, no tag is removed or added again',
+      edit2Steps.some((st) => st.kind === 'filter' && (st.output as { pass?: boolean }).pass === false) &&
+        !edit2Steps.some((st) => st.key === 'remove_tags_from_contact' || st.key === 'add_tags_to_contact') &&
+        JSON.stringify(after2?.tags) === JSON.stringify(after?.tags),
+      after2?.tags.join(', '),
+    );
     check(
       'sync',
       'edit 2 reaches GHL once: phone and city follow Ecwid',
@@ -404,6 +483,33 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
         sandbox.state.contacts.size === sizeWithTwins &&
         contactsWithEcwidId(sandbox, settings.ecwidIdFieldId, twinKey).length === 2,
       ambiguous.reason,
+    );
+
+    // A name of several words: Ecwid's own split would be "Mary" / "Berg".
+    ecwidSandbox.state.advance(5 * 60_000);
+    const mary = ecwidSandbox.state.register({
+      email: 'mary.ann@example.com',
+      name: 'Mary Ann van der Berg',
+      countryCode: 'NL',
+      extraFields: { [HEARD_ABOUT_US]: 'A friend' },
+    });
+    section(
+      `Flow 2 — "Mary Ann van der Berg" registers (Ecwid's own first/last name: "${mary.billingPerson?.firstName}" / "${mary.billingPerson?.lastName}")`,
+    );
+    const maryRun = await pollSync();
+    const maryContact = sandbox.state.contacts.get(String(maryRun.runs[0]?.contact.record.id));
+    check(
+      'sync',
+      'a four-word name reaches GHL with every word: first name "Mary Ann", last name "van der Berg"',
+      maryContact?.firstName === 'Mary Ann' && maryContact?.lastName === 'van der Berg',
+      `${maryContact?.firstName} / ${maryContact?.lastName}`,
+    );
+    check(
+      'sync',
+      `her answer to "${HEARD_ABOUT_US}" is in the GHL custom field, and she has one group tag`,
+      customValue(sandbox, heardField, String(maryContact?.id)) === 'A friend' &&
+        maryContact?.tags.filter((t) => t.startsWith('ecwid-group:')).join() === 'ecwid-group:General',
+      `${String(customValue(sandbox, heardField, String(maryContact?.id)))}; ${maryContact?.tags.join(', ')}`,
     );
   } catch (error) {
     printSteps();

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import { CONSOLE_CSP, CONSOLE_HTML } from './console.js';
-import type { Log } from './log.js';
-import type { RelayTelemetry } from './metrics.js';
+import type { RelayLog } from './log.js';
+import type { RelayMetrics } from './metrics.js';
 import type { RelayStore } from './store.js';
 
 /**
@@ -20,8 +20,8 @@ export interface OperatorOptions {
   adminToken?: string;
   metricsToken?: string;
   store: RelayStore;
-  telemetry: RelayTelemetry;
-  log: Log;
+  metrics: RelayMetrics;
+  log: RelayLog;
   /** Deliveries became due (re-sent, resumed): look for them now. */
   kick: () => void;
 }
@@ -90,8 +90,8 @@ export const operatorRoutes = (o: OperatorOptions) => {
       if (o.metricsToken && !tokenMatches(req.headers.authorization, o.metricsToken)) {
         return send(res, 401, { error: 'Send "Authorization: Bearer <RELAY_METRICS_TOKEN>"' }, { 'www-authenticate': 'Bearer' });
       }
-      const text = await o.telemetry.metrics();
-      res.writeHead(200, { 'content-type': o.telemetry.contentType, 'cache-control': 'no-store' });
+      const text = await o.metrics.text();
+      res.writeHead(200, { 'content-type': o.metrics.contentType, 'cache-control': 'no-store' });
       return void res.end(text);
     }
     if (!o.adminToken) return send(res, 404, { error: 'The operator console is off: set RELAY_ADMIN_TOKEN to turn it on' });

@@ -1,15 +1,42 @@
-import { pino } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
- * The relay's structured log (pino): one JSON object per line on stdout, `level`, `time`, `msg` and
- * the fields given, e.g. `log.warn({ reason, source, type, locationId }, 'webhook refused')`.
- * Fields name what happened (ids, hosts, statuses, reasons), never a token or a body.
- * `RELAY_LOG_LEVEL` (trace … fatal, silent) sets the level. The start and stop lines (main.ts) use
- * this log; a relay's own lines go to `logFor(cfg.quiet)`.
+ * The relay's structured log: one JSON line per event (pino), `log.info/warn/error({ ...fields }, 'message')`.
+ * Fields name what happened (reason, type, locationId, status, attempt); they never carry a token or a
+ * webhook body — callers pass only those fields, and `redact` removes the usual suspects should one slip in.
  */
-export const log = pino({ base: { service: 'ghl-zapier-relay' }, level: process.env.RELAY_LOG_LEVEL || 'info' });
 
-export type Log = typeof log;
+export type RelayLog = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
-/** A relay started with `quiet` (RELAY_QUIET: tests, the benchmark) logs nothing per webhook or delivery. */
-export const logFor = (quiet: boolean): Log => (quiet ? log.child({}, { level: 'silent' }) : log);
+export interface LogOptions {
+  /** No output at all (tests, RELAY_QUIET). */
+  quiet?: boolean;
+  /** Where lines go (default stdout); tests pass a stream to read the lines back. */
+  destination?: DestinationStream;
+  level?: string;
+}
+
+export const createLog = (opts: LogOptions = {}): Logger =>
+  pino(
+    {
+      level: opts.quiet ? 'silent' : (opts.level ?? 'info'),
+      base: { service: 'relay' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: ['token', 'authorization', 'body', 'headers', '*.authorization', '*.token'], remove: true },
+    },
+    opts.destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+
+/** Collects log lines in memory (tests): every line parsed back to its JSON object. */
+export const memoryLog = () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination: DestinationStream = { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) };
+  return { lines, log: createLog({ destination }) };
+};
+
+/**
+ * The process-wide log of `npm run relay` / the image (its start and stop lines): `RELAY_LOG_LEVEL`
+ * (trace … fatal, silent) sets the level. `RELAY_QUIET` silences a relay's own lines (startRelay's
+ * log), not these: a supervisor or a test still sees "listening on" and "stopped".
+ */
+export const log = createLog({ level: process.env.RELAY_LOG_LEVEL || 'info' });

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
+import { memoryLog } from '../../relay/log.js';
 import { startRelay, type Relay } from '../../relay/server.js';
 import { ghlEvent, hookReceiver, postWebhook, relayConfig, testKeys, waitFor } from './helpers.js';
 
@@ -21,12 +21,8 @@ afterEach(async () => {
 
 /** A relay whose log lines are collected (parsed) instead of printed. */
 const relayLogging = async (env: Record<string, string> = {}) => {
-  const lines: Array<Record<string, unknown>> = [];
-  const log = pino(
-    { level: 'info', base: null },
-    { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  );
-  relay = await startRelay(relayConfig(keys, { RELAY_QUIET: '', ...env }), { log });
+  const { lines, log } = memoryLog();
+  relay = await startRelay(relayConfig(keys, env), { log });
   return { relay, lines };
 };
 
@@ -45,11 +41,18 @@ it('starts with every series at zero and a success ratio of 1', async () => {
   const m = await scrape(relay.url);
   expect(m.status).toBe(200);
   expect(m.type).toBe('text/plain; version=0.0.4; charset=utf-8');
-  for (const outcome of ['accepted', 'duplicate', 'bad_signature', 'invalid', 'too_large', 'deferred', 'error']) {
-    expect(sample(m.text, `relay_webhooks_total{source="ghl",outcome="${outcome}"}`)).toBe(0);
+  for (const outcome of ['queued', 'unrouted', 'duplicate', 'other_app', 'bad_signature', 'too_large', 'bad_json', 'no_type']) {
+    expect(sample(m.text, `relay_webhooks_total{outcome="${outcome}"}`)).toBe(0);
   }
-  for (const outcome of ['delivered', 'failed', 'gone', 'dead'])
+  for (const outcome of ['no_timestamp', 'too_old', 'in_future', 'backlog_full', 'store_failed']) {
+    expect(sample(m.text, `relay_webhooks_total{outcome="${outcome}"}`)).toBe(0);
+  }
+  for (const outcome of ['delivered', 'retried', 'gone', 'dead'])
     expect(sample(m.text, `relay_delivery_attempts_total{outcome="${outcome}"}`)).toBe(0);
+  for (const reason of ['http_4xx', 'http_5xx', 'timeout', 'network'])
+    expect(sample(m.text, `relay_delivery_failures_total{reason="${reason}"}`)).toBe(0);
+  expect(sample(m.text, 'relay_ghl_webhooks_72h')).toBe(0);
+  expect(sample(m.text, 'relay_ghl_breaker_at_risk')).toBe(0);
   expect(sample(m.text, 'relay_backlog_deliveries')).toBe(0);
   expect(sample(m.text, 'relay_oldest_pending_age_seconds')).toBe(0);
   expect(sample(m.text, 'relay_dead_deliveries')).toBe(0);
@@ -58,7 +61,7 @@ it('starts with every series at zero and a success ratio of 1', async () => {
   expect(m.text).toContain('# TYPE relay_process_cpu_seconds_total counter');
 });
 
-it('counts webhooks by outcome, logs each refusal with reason, source, type and location, and never a body', async () => {
+it('counts webhooks by outcome, logs each refusal with reason, source, type and location (as claimed when unsigned), and never a body', async () => {
   const { relay, lines } = await relayLogging();
   hook = await hookReceiver();
   await relay.store.addSubscription({
@@ -75,7 +78,7 @@ it('counts webhooks by outcome, logs each refusal with reason, source, type and 
   expect(
     (await postWebhook(relay.url, ghlEvent('ContactUpdate', 'locB', { email: 'jane.secret@example.com' }), { key: other.ed25519 })).status,
   ).toBe(401);
-  const stale = ghlEvent('NoteCreate', 'locC', { timestamp: new Date(Date.now() - 3_600_000).toISOString() });
+  const stale = ghlEvent('NoteCreate', 'locC', { timestamp: new Date(Date.now() - 8 * 86_400_000).toISOString() });
   expect((await postWebhook(relay.url, stale, { key: keys.ed25519 })).status).toBe(400);
   await waitFor('the delivery', () => hook!.received.length === 1);
 
@@ -84,18 +87,18 @@ it('counts webhooks by outcome, logs each refusal with reason, source, type and 
     expect.objectContaining({
       level: 40,
       source: 'ghl',
-      outcome: 'bad_signature',
+      reason: 'bad_signature',
       status: 401,
-      reason: 'Signature check failed: x-ghl-signature does not match the body',
+      detail: 'Signature check failed: x-ghl-signature does not match the body',
       type: 'ContactUpdate',
       locationId: 'locB',
     }),
     expect.objectContaining({
       level: 40,
       source: 'ghl',
-      outcome: 'invalid',
+      reason: 'too_old',
       status: 400,
-      reason: `Webhook timestamp ${stale.timestamp} is more than 300 s from now (stale or replayed)`,
+      detail: expect.stringMatching(/^Webhook timestamp \S+ is older than 604800 s/),
       type: 'NoteCreate',
       locationId: 'locC',
     }),
@@ -103,10 +106,11 @@ it('counts webhooks by outcome, logs each refusal with reason, source, type and 
   expect(JSON.stringify(lines)).not.toContain('jane.secret');
 
   const m = await scrape(relay.url);
-  expect(sample(m.text, 'relay_webhooks_total{source="ghl",outcome="accepted"}')).toBe(1);
-  expect(sample(m.text, 'relay_webhooks_total{source="ghl",outcome="duplicate"}')).toBe(1);
-  expect(sample(m.text, 'relay_webhooks_total{source="ghl",outcome="bad_signature"}')).toBe(1);
-  expect(sample(m.text, 'relay_webhooks_total{source="ghl",outcome="invalid"}')).toBe(1);
+  expect(sample(m.text, 'relay_webhooks_total{outcome="queued"}')).toBe(1);
+  expect(sample(m.text, 'relay_webhooks_total{outcome="duplicate"}')).toBe(1);
+  expect(sample(m.text, 'relay_webhooks_total{outcome="bad_signature"}')).toBe(1);
+  expect(sample(m.text, 'relay_webhooks_total{outcome="too_old"}')).toBe(1);
+  expect(sample(m.text, 'relay_ghl_webhooks_72h')).toBe(4);
   expect(sample(m.text, 'relay_ghl_webhook_success_ratio')).toBe(0.5);
   expect(sample(m.text, 'relay_delivery_attempts_total{outcome="delivered"}')).toBe(1);
   expect(sample(m.text, 'relay_delivery_latency_seconds_count')).toBe(1);
@@ -137,37 +141,33 @@ it('logs each failed attempt (host, status, attempt, next try) and the give-up; 
   await relay.store.addSubscription({ id: 'sub-l', locationId: 'locA', event: 'TaskCreate', targetUrl: laterUrl, createdAt: Date.now() });
   const failing = ghlEvent('ContactCreate', 'locA');
   await postWebhook(relay.url, failing, { key: keys.ed25519 });
-  await waitFor('the give-up', () => lines.some((l) => l.msg === 'delivery given up'));
+  await waitFor('the give-up', () => lines.some((l) => l.msg === 'delivery given up (kept as dead)'));
 
   const host = new URL(hook.url).host;
-  const attempts = lines.filter((l) => l.msg === 'delivery attempt failed' || l.msg === 'delivery given up');
+  const attempts = lines.filter((l) => l.msg === 'delivery attempt failed' || l.msg === 'delivery given up (kept as dead)');
+  const common = {
+    service: 'relay',
+    time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    reason: 'HTTP 500',
+    status: 500,
+    targetHost: host,
+    type: 'ContactCreate',
+    locationId: 'locA',
+    subscriptionId: 'sub-f',
+  };
   expect(attempts).toEqual([
     {
+      ...common,
       level: 40,
-      time: expect.any(Number),
       msg: 'delivery attempt failed',
       deliveryId: expect.any(String),
-      eventId: `wh:${failing.webhookId}`,
-      subscriptionId: 'sub-f',
-      targetHost: host,
-      status: 500,
-      error: 'HTTP 500',
       attempt: 1,
+      retryInMs: expect.any(Number),
       nextTryAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     },
-    {
-      level: 50,
-      time: expect.any(Number),
-      msg: 'delivery given up',
-      deliveryId: attempts[0]!.deliveryId,
-      eventId: `wh:${failing.webhookId}`,
-      subscriptionId: 'sub-f',
-      targetHost: host,
-      status: 500,
-      error: 'HTTP 500',
-      attempt: 2,
-    },
+    { ...common, level: 50, msg: 'delivery given up (kept as dead)', deliveryId: attempts[0]!.deliveryId, attempt: 2 },
   ]);
+  expect(Date.parse(attempts[0]!.nextTryAt as string) - Date.parse(attempts[0]!.time as string)).toBe(attempts[0]!.retryInMs);
 
   // A delivery that waits (the hook asks for an hour) is the backlog, and its event the oldest pending one.
   const before = Date.now();
@@ -175,8 +175,9 @@ it('logs each failed attempt (host, status, attempt, next try) and the give-up; 
   await askedOnce;
   await waitFor('the retry to be booked', () => lines.some((l) => l.msg === 'delivery attempt failed' && l.subscriptionId === 'sub-l'));
   const m = await scrape(relay.url);
-  expect(sample(m.text, 'relay_delivery_attempts_total{outcome="failed"}')).toBe(2);
+  expect(sample(m.text, 'relay_delivery_attempts_total{outcome="retried"}')).toBe(2);
   expect(sample(m.text, 'relay_delivery_attempts_total{outcome="dead"}')).toBe(1);
+  expect(sample(m.text, 'relay_delivery_failures_total{reason="http_5xx"}')).toBe(3);
   expect(sample(m.text, 'relay_dead_deliveries')).toBe(1);
   expect(sample(m.text, 'relay_backlog_deliveries')).toBe(1);
   const age = sample(m.text, 'relay_oldest_pending_age_seconds')!;

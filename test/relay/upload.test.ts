@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { readZipEntries } from '../../bench/bundle.js';
@@ -37,7 +38,12 @@ beforeAll(() => {
   fs.copyFileSync(path.join(ROOT, 'relay', 'package.json'), path.join(app, 'relay', 'package.json'));
   fs.mkdirSync(path.join(app, 'build'));
 });
-afterAll(() => fs.rmSync(app, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(app, { recursive: true, force: true });
+  // makeBuildZip starts the CLI's esbuild service, a child process that would keep jest alive.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (createRequire(require.resolve('zapier-platform-cli/src/utils/build.js'))('esbuild') as { stop(): void }).stop();
+});
 
 it('the default SQLite path is relative, under data/', () => {
   expect(defaultPath).toBe(path.join('data', 'relay.sqlite'));
