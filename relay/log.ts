@@ -13,13 +13,14 @@ export interface LogOptions {
   quiet?: boolean;
   /** Where lines go (default stdout); tests pass a stream to read the lines back. */
   destination?: DestinationStream;
+  /** Default: `RELAY_LOG_LEVEL` (trace … fatal, silent), else info. */
   level?: string;
 }
 
 export const createLog = (opts: LogOptions = {}): Logger =>
   pino(
     {
-      level: opts.quiet ? 'silent' : (opts.level ?? 'info'),
+      level: opts.quiet ? 'silent' : (opts.level ?? (process.env.RELAY_LOG_LEVEL || 'info')),
       base: { service: 'relay' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: ['token', 'authorization', 'body', 'headers', '*.authorization', '*.token'], remove: true },
@@ -39,4 +40,4 @@ export const memoryLog = () => {
  * (trace … fatal, silent) sets the level. `RELAY_QUIET` silences a relay's own lines (startRelay's
  * log), not these: a supervisor or a test still sees "listening on" and "stopped".
  */
-export const log = createLog({ level: process.env.RELAY_LOG_LEVEL || 'info' });
+export const log = createLog();
