@@ -153,7 +153,7 @@ try {
   step('a signed webhook was delivered to the hook byte for byte');
 
   const metrics = await (await fetch(`${relayUrl}/metrics`)).text();
-  for (const line of ['relay_webhooks_total{source="ghl",outcome="accepted"} 1', 'relay_delivery_attempts_total{outcome="delivered"} 1']) {
+  for (const line of ['relay_webhooks_total{outcome="queued"} 1', 'relay_delivery_attempts_total{outcome="delivered"} 1']) {
     if (!metrics.split('\n').includes(line)) throw new Error(`/metrics has no line "${line}"`);
   }
   const subs = await fetch(`${relayUrl}/admin/api/subscriptions`, { headers: { authorization: 'Bearer ci-admin-token-0123456789' } });
