@@ -62,6 +62,10 @@ export interface RelayConfig {
   /** `Retry-After` of a 429 (backlog full, cannot store). */
   retryAfterSeconds: number;
   quiet: boolean;
+  /** Opens the operator console (/admin); the operator's own secret, never a GHL or Ecwid token. */
+  adminToken?: string;
+  /** When set, GET /metrics asks for it as a Bearer token. */
+  metricsToken?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -134,6 +138,8 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
     retentionMs: retention(env, maxAgeSeconds, maxFutureSeconds),
     retryAfterSeconds: num(env, 'RELAY_RETRY_AFTER_SECONDS', 60),
     quiet: flag(env, 'RELAY_QUIET', false),
+    adminToken: env.RELAY_ADMIN_TOKEN || undefined,
+    metricsToken: env.RELAY_METRICS_TOKEN || undefined,
   };
 };
 
