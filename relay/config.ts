@@ -96,7 +96,7 @@ const retention = (env: Env, maxAgeSeconds: number, maxFutureSeconds: number): n
   const ms = num(env, 'RELAY_RETENTION_HOURS', 0) * 3_600_000;
   if (ms < floorMs) {
     throw new Error(
-      `RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (${floorMs / 3_600_000} h): ` +
+      `RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (${+(floorMs / 3_600_000).toFixed(2)} h): ` +
         'a webhookId forgotten earlier could be delivered twice',
     );
   }

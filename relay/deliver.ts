@@ -44,6 +44,7 @@ export class Deliverer {
   readonly log: DeliveryLog;
   private inFlight = new Set<Promise<void>>();
   private running = false;
+  private runDone: Promise<void> = Promise.resolve();
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -77,7 +78,9 @@ export class Deliverer {
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), ms);
+    this.timer = setTimeout(() => {
+      if (!this.running) this.runDone = this.run();
+    }, ms);
   }
 
   private async run(): Promise<void> {
@@ -173,10 +176,14 @@ export class Deliverer {
     this.logger.warn({ ...fields, retryInMs: wait, nextTryAt: new Date(nextAt).toISOString() }, 'delivery attempt failed');
   }
 
-  /** Waits until nothing is in flight (for tests and a clean shutdown). */
+  /**
+   * Stops claiming and waits until every claimed delivery is sent and recorded, so that a clean
+   * shutdown leaves no delivery that was sent but not marked done (it would be sent again).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight]);
+    await this.runDone;
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 }

@@ -69,6 +69,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
   // Deliveries waiting, for back-pressure: counted here as events are queued and settled, and
   // re-read from the store every second (other relays on the same Postgres change it too).
   let pending = (await store.stats()).pending;
+  let storing = 0;
   const deliverer = new Deliverer(store, cfg, log, counters, now, () => {
     pending = Math.max(0, pending - 1);
   });
@@ -116,15 +117,21 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
         );
       }
       const retryLater = { 'retry-after': String(cfg.retryAfterSeconds) };
-      if (pending >= cfg.maxPending)
+      // Webhooks being stored count too: concurrent ones (Postgres stores them in parallel) would
+      // all pass a check of `pending` alone.
+      if (pending + storing >= cfg.maxPending) {
         throw new Refusal(429, 'backlog_full', `Relay backlog full (${pending} undelivered events)`, retryLater);
+      }
       let result;
+      storing += 1;
       try {
         result = await store.recordEvent({ id: e.id, type, locationId, body: raw.toString('utf8'), receivedAt: t }, e.record);
       } catch (err) {
         log.error({ source: source.name, type, locationId, error: (err as Error).message }, 'could not store the event');
         // A retryable answer: GHL retries any non-2xx (and, under its older policy, only a 429).
         throw new Refusal(429, 'store_failed', 'Relay could not store the event; retry later', retryLater);
+      } finally {
+        storing -= 1;
       }
       if (result.duplicate) {
         counters.webhooks.duplicate += 1;

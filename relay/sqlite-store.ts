@@ -127,6 +127,8 @@ export class SqliteStore implements RelayStore {
    */
   private tx<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      // A request still being read when the relay shut down: its webhook is refused (GHL retries it).
+      if (!this.db.isOpen) return reject(new Error('the store is closed'));
       this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.flushing) {
         this.flushing = true;
@@ -155,7 +157,7 @@ export class SqliteStore implements RelayStore {
       }
       this.db.exec('COMMIT');
     } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
       for (const job of jobs) job.reject(error);
       return;
     }
