@@ -192,7 +192,8 @@ describe('sandbox limits, faults and control', () => {
     expect(ops).toContain('contacts:add-remove-contact-from-business');
     expect(ops).toContain('calendars:get-appointment');
     expect(ops).toContain('workflows:get-workflow');
-    expect(ops).toHaveLength(44);
+    expect(ops).toContain('businesses:create-business');
+    expect(ops).toHaveLength(47);
   });
 
   test('spec operations not implemented → 501 after auth and validation', async () => {
