@@ -6,6 +6,7 @@
  *
  * Plain TypeScript (no jest): `npm run matrix` runs it under tsx, test/reliability/*.test.ts under jest.
  */
+import App from '../../index.js';
 import { automationSnapshot } from '../../sandbox/automation.js';
 import { ZapRunner } from '../../recipes/zap-runner.js';
 import { issueTokenPair } from '../../sandbox/oauth.js';
@@ -194,8 +195,39 @@ export class Harness {
     return this.presented.filter((t) => (seen.has(t) ? true : (seen.add(t), false)));
   }
 
+  /**
+   * Gives the first `count` requests the app builds for `target` (method and path, as the fault that
+   * holds them matches) a timeout of `ms`, through a beforeRequest middleware added to the app for
+   * the step: the held requests time out, and every other request keeps the app's own timeout,
+   * however loaded the machine is (a fixed GHL_REQUEST_TIMEOUT_MS would apply to all of them).
+   */
+  shortTimeoutFor(ms: number, target: { match: RegExp; method: string }, count: number): void {
+    this.restoreTimeout();
+    let left = count;
+    const shorten = (request: { url?: string; method?: string; timeout?: number }) => {
+      if (left > 0 && (request.method ?? 'GET').toUpperCase() === target.method && target.match.test(new URL(request.url ?? '').pathname)) {
+        left -= 1;
+        request.timeout = ms;
+      }
+      return request;
+    };
+    (App.beforeRequest as unknown[]).push(shorten);
+    this.removeShorten = () => {
+      const list = App.beforeRequest as unknown[];
+      list.splice(list.indexOf(shorten), 1);
+    };
+  }
+
+  private removeShorten: (() => void) | undefined;
+
+  private restoreTimeout(): void {
+    this.removeShorten?.();
+    this.removeShorten = undefined;
+  }
+
   /** Back to the seed, a fixed clock, no faults, no hooks, and a valid access token for the runner. */
   fresh(): void {
+    this.restoreTimeout();
     this.sb.reset();
     this.sb.state.setNow(FIXED_NOW);
     this.hooks = [];
@@ -207,6 +239,7 @@ export class Harness {
 
   /** Before a replay: the fault and hooks gone, a valid access token; the data stays as the first try left it. */
   prepareReplay(): void {
+    this.restoreTimeout();
     this.sb.faults.clear();
     this.hooks = [];
     this.runner.steps.length = 0;
@@ -269,6 +302,8 @@ export class Harness {
       ok = false;
       error = decodeError(e);
     }
+    // The step is over: answers held for a timeout case go out now (their client gave up long ago).
+    this.sb.releaseHeld();
     await this.settle();
     const requests = this.sb.requests.slice(firstRequest);
     return {
@@ -293,11 +328,14 @@ export class Harness {
    * answered them, so they do not meet the next run's faults.
    */
   private async settle(): Promise<void> {
-    for (let i = 0; i < 50; i++) {
+    // Done when the log shows nothing in flight and no new request over two checks in a row (a
+    // busy machine only makes this take longer); the bound only stops a hung request from hanging the suite.
+    let quiet = 0;
+    for (let i = 0; i < 2000 && quiet < 2; i++) {
       const n = this.sb.requests.length;
       await new Promise((r) => setTimeout(r, 3));
-      const inFlight = this.sb.requests.some((r) => r.status === 0 && r.fault !== 'reset' && r.fault !== 'slow');
-      if (this.sb.requests.length === n && !inFlight) return;
+      const inFlight = this.sb.requests.some((r) => r.endMs === undefined && r.fault !== 'slow');
+      quiet = this.sb.requests.length === n && !inFlight ? quiet + 1 : 0;
     }
   }
 
@@ -351,6 +389,7 @@ export class Harness {
   }
 
   async close(): Promise<void> {
+    this.restoreTimeout();
     await this.sb.close();
     process.memoryUsage = realMemoryUsage;
     for (const k of ENV_KEYS) {

@@ -185,6 +185,10 @@ const runVariant = async (h: Harness, c: FaultCase, v: Variant, baseline: Baseli
   const problems: string[] = [];
   let run: RunRecord;
   c.arrange(h, v, baseline);
+  if (c.timeoutMs) {
+    const held = h.sb.faults.queue.filter((f) => f.kind === 'hold').reduce((n, f) => n + f.remaining, 0);
+    h.shortTimeoutFor(c.timeoutMs, h.target(v.target!), held);
+  }
   try {
     run = await h.exec(v.op, c.overrides?.(v, h));
   } finally {
@@ -232,8 +236,7 @@ export const runFaultCase = async (h: Harness, c: FaultCase): Promise<OpResult[]
       }
     }
   };
-  if (c.timeoutMs) await h.withEnv('GHL_REQUEST_TIMEOUT_MS', String(c.timeoutMs), run);
-  else await run();
+  await run();
   return out;
 };
 
