@@ -123,6 +123,8 @@ export class Harness {
   /** Every refresh token presented to the sandbox since the harness started, in order. */
   readonly presented: string[] = [];
   private hooks: Array<(n: number, entry: RequestLogEntry) => void> = [];
+  /** While set, the sandbox's rate-limit clock stands still: a burst lands in one window however long a busy machine takes. */
+  rateLimitClockStoppedAt: number | undefined;
   private requestsSinceFresh = 0;
 
   private constructor(
@@ -139,7 +141,8 @@ export class Harness {
     capRssSeenByCore();
     const savedEnv: Record<string, string | undefined> = {};
     for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
-    const sb = await startSandbox({ ...opts.sandbox });
+    let harness: Harness | undefined;
+    const sb = await startSandbox({ rateLimitClock: () => harness?.rateLimitClockStoppedAt ?? Date.now(), ...opts.sandbox });
     let view: Sandbox = sb;
     if (opts.client) {
       sb.state.apps.set(opts.client.id, { clientId: opts.client.id, clientSecret: opts.client.secret, name: 'Reliability run' });
@@ -149,6 +152,7 @@ export class Harness {
     const runner = new ZapRunner(view);
     await runner.connect();
     const h = new Harness(sb, runner, seedIds(sb.state), savedEnv);
+    harness = h;
     h.instrument();
     return h;
   }

@@ -58,6 +58,7 @@ export const SCENARIOS: ScenarioCase[] = [
         after?: (outcomes: PromiseSettledResult<unknown>[]) => string[],
       ) => {
         h.fresh();
+        h.rateLimitClockStoppedAt = Date.now();
         const outcomes = await Promise.allSettled(Array.from({ length: n }, (_, i) => run(i)));
         // A step that failed on one 429 may still have sibling requests on their way (Promise.all
         // settles at the first error); on a loaded machine they can take longer than any fixed
@@ -69,6 +70,7 @@ export const SCENARIOS: ScenarioCase[] = [
           const unanswered = h.sb.requests.some((r) => r.status === 0);
           still = h.sb.requests.length === seen && !unanswered ? still + 1 : 0;
         }
+        h.rateLimitClockStoppedAt = undefined;
         const problems: string[] = [];
         const api = h.sb.requests.filter((r) => r.path !== '/oauth/token');
         const limited = api.filter((r) => r.status === 429).length;
