@@ -141,8 +141,8 @@ export class Harness {
     capRssSeenByCore();
     const savedEnv: Record<string, string | undefined> = {};
     for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
-    let harness: Harness | undefined;
-    const sb = await startSandbox({ rateLimitClock: () => harness?.rateLimitClockStoppedAt ?? Date.now(), ...opts.sandbox });
+    const made: { harness?: Harness } = {};
+    const sb = await startSandbox({ rateLimitClock: () => made.harness?.rateLimitClockStoppedAt ?? Date.now(), ...opts.sandbox });
     let view: Sandbox = sb;
     if (opts.client) {
       sb.state.apps.set(opts.client.id, { clientId: opts.client.id, clientSecret: opts.client.secret, name: 'Reliability run' });
@@ -152,7 +152,7 @@ export class Harness {
     const runner = new ZapRunner(view);
     await runner.connect();
     const h = new Harness(sb, runner, seedIds(sb.state), savedEnv);
-    harness = h;
+    made.harness = h;
     h.instrument();
     return h;
   }
