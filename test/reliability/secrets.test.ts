@@ -26,10 +26,11 @@ const recorder = async (
   let open = 0;
   const server = http.createServer((req, res) => {
     open += 1;
+    // 'close' also comes when Zapier's logger aborts a stream it gave up waiting for.
+    req.once('close', () => (open -= 1));
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      open -= 1;
       const body = Buffer.concat(chunks).toString('utf8');
       seen.push({ method: req.method, url: req.url, headers: req.headers, body });
       respond(req, res, body);
@@ -37,7 +38,7 @@ const recorder = async (
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  /** Resolves once every request that reached the server has been read whole (Zapier's log streams end late). */
+  /** Resolves once every request that reached the server has ended (Zapier's log streams end late). */
   const drained = async () => {
     while (open > 0) await new Promise((r) => setTimeout(r, 10));
   };
