@@ -31,7 +31,7 @@ const startRelayProcess = (env: Record<string, string>): Promise<ChildProcess> =
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`relay did not start: ${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`relay did not start: ${out}`)), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('listening on')) {
@@ -155,7 +155,7 @@ describe.each(stores.filter(([, on]) => on).map(([name]) => name))('relay on %s 
     const accepted = log.filter((e) => e.outcome === 'accepted').map((e) => e.webhookId);
     const refused = log.filter((e) => e.outcome === 'failed');
     const received = () => new Set(hooks.received.map((r) => r.body.webhookId as string));
-    await waitFor('every acknowledged webhook at the hook', () => accepted.every((id) => received().has(id)), 30_000);
+    await waitFor('every acknowledged webhook at the hook', () => accepted.every((id) => received().has(id)), 60_000);
     const afterRestart = () => new Set(hooks.received.slice(receivedBeforeKill).map((r) => r.body.webhookId as string));
     await waitFor('the deliveries in flight at the kill again at the hook', () =>
       [...inFlightAtKill].every((id) => afterRestart().has(id)),
@@ -190,5 +190,5 @@ describe.each(stores.filter(([, on]) => on).map(([name]) => name))('relay on %s 
       `kill -9 (${storeName}): ${accepted.length} acknowledged, ${backlogAtKill} undelivered at the kill, all delivered after restart; ` +
         `${duplicates} duplicate(s); ${refused.length} refused while down`,
     );
-  }, 60_000);
+  }, 300_000);
 });
