@@ -98,8 +98,9 @@ describe.each(stores.filter(([, on]) => on).map(([name]) => name))('relay on %s 
     const env: Record<string, string> = {
       RELAY_PORT: String(port),
       RELAY_SQLITE_PATH: join(dir, 'relay.sqlite'),
-      // A crashed relay's claims on Postgres wait for their lease (2 × timeout + 5 s) to end.
-      RELAY_DELIVERY_TIMEOUT_MS: '1000',
+      // Long enough that no delivery times out on a busy machine (its resend would be a duplicate the
+      // kill did not cause); a crashed relay's claims on Postgres wait for their lease (2 × timeout + 5 s) to end.
+      RELAY_DELIVERY_TIMEOUT_MS: '10000',
       RELAY_GHL_PUBLIC_KEY: sb.webhooks.publicKey,
       RELAY_GHL_API_BASE_URL: sb.url,
       RELAY_ALLOWED_TARGETS: 'http://127.0.0.1:*',
