@@ -14,6 +14,9 @@ import { startSandbox, type RequestLogEntry, type Sandbox, type SandboxOptions }
 import type { RefreshTokenRecord } from '../../sandbox/state.js';
 import { allOperations, seedIds, withRefs, type OpSpec, type SeedIds } from './ops.js';
 
+/** Marks the requests a timeout case shortened (lower case: as the sandbox logs headers). */
+const SHORT_TIMEOUT_HEADER = 'x-harness-short-timeout';
+
 /** The sandbox clock for data timestamps, fixed so that two runs of the same step leave identical data. */
 export const FIXED_NOW = '2026-11-28T12:00:00.000Z';
 
@@ -203,15 +206,22 @@ export class Harness {
    * Gives the first `count` requests the app builds for `target` (method and path, as the fault that
    * holds them matches) a timeout of `ms`, through a beforeRequest middleware added to the app for
    * the step: the held requests time out, and every other request keeps the app's own timeout,
-   * however loaded the machine is (a fixed GHL_REQUEST_TIMEOUT_MS would apply to all of them).
+   * however loaded the machine is (a fixed GHL_REQUEST_TIMEOUT_MS would apply to all of them). Each
+   * carries `X-Harness-Short-Timeout: <n>` so that {@link shortTimeoutsHeld} can tell whether they
+   * reached the sandbox before they timed out.
    */
   shortTimeoutFor(ms: number, target: { match: RegExp; method: string }, count: number): void {
     this.restoreTimeout();
-    let left = count;
-    const shorten = (request: { url?: string; method?: string; timeout?: number }) => {
-      if (left > 0 && (request.method ?? 'GET').toUpperCase() === target.method && target.match.test(new URL(request.url ?? '').pathname)) {
-        left -= 1;
+    let built = 0;
+    const shorten = (request: { url?: string; method?: string; timeout?: number; headers?: Record<string, string> }) => {
+      if (
+        built < count &&
+        (request.method ?? 'GET').toUpperCase() === target.method &&
+        target.match.test(new URL(request.url ?? '').pathname)
+      ) {
+        built += 1;
         request.timeout = ms;
+        request.headers = { ...request.headers, [SHORT_TIMEOUT_HEADER]: String(built) };
       }
       return request;
     };
@@ -220,6 +230,17 @@ export class Harness {
       const list = App.beforeRequest as unknown[];
       list.splice(list.indexOf(shorten), 1);
     };
+  }
+
+  /**
+   * True when the sandbox held exactly the requests {@link shortTimeoutFor} shortened, in order. On a
+   * busy machine a short timeout can fire before its request even reaches the sandbox: the fault
+   * then never happened (or met the retry instead), and the run says nothing about the app.
+   */
+  shortTimeoutsHeld(run: RunRecord, count: number): boolean {
+    const held = run.api.filter((r) => r.fault === 'hold');
+    const marked = run.api.filter((r) => r.headers[SHORT_TIMEOUT_HEADER] !== undefined);
+    return held.length === count && marked.length === count && held.every((r, i) => r.headers[SHORT_TIMEOUT_HEADER] === String(i + 1));
   }
 
   private removeShorten: (() => void) | undefined;
