@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync as Database } from 'node:sqlite';
+import { adminStore, notPaused, pausedTable, type AdminStore } from './admin-store.js';
 import type {
   ContactTagsUpdate,
   Delivery,
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   location_id TEXT NOT NULL,
   event TEXT NOT NULL,
   target_url TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  company_id TEXT
 );
 CREATE INDEX IF NOT EXISTS subscriptions_route ON subscriptions (location_id, event);
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -84,6 +86,7 @@ const toSubscription = (r: Row): Subscription => ({
   event: String(r.event),
   targetUrl: String(r.target_url),
   createdAt: Number(r.created_at),
+  ...(r.company_id ? { companyId: String(r.company_id) } : {}),
 });
 
 export class SqliteStore implements RelayStore {
@@ -94,7 +97,11 @@ export class SqliteStore implements RelayStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new (loadSqlite().DatabaseSync)(file);
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 5000;`);
-    this.db.exec(SCHEMA);
+    this.db.exec(SCHEMA + pausedTable(''));
+    // Files made before company_id existed get it added.
+    const columns = this.db.prepare(`PRAGMA table_info(subscriptions)`).all() as Row[];
+    if (!columns.some((c) => c.name === 'company_id')) this.db.exec(`ALTER TABLE subscriptions ADD COLUMN company_id TEXT`);
+    this.db.exec(`CREATE INDEX IF NOT EXISTS subscriptions_company ON subscriptions (company_id)`);
     this.stmt(`UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0`).run();
   }
 
@@ -120,6 +127,8 @@ export class SqliteStore implements RelayStore {
    */
   private tx<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      // A request still being read when the relay shut down: its webhook is refused (GHL retries it).
+      if (!this.db.isOpen) return reject(new Error('the store is closed'));
       this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.flushing) {
         this.flushing = true;
@@ -148,7 +157,7 @@ export class SqliteStore implements RelayStore {
       }
       this.db.exec('COMMIT');
     } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
       for (const job of jobs) job.reject(error);
       return;
     }
@@ -166,11 +175,19 @@ export class SqliteStore implements RelayStore {
       );
       if (Number(inserted.changes) === 0) return { duplicate: true, queued: 0 };
       if (opts.contact) this.trackTags(e, opts.contact);
-      if (opts.removeLocation) {
-        this.stmt(`DELETE FROM deliveries WHERE subscription_id IN (SELECT id FROM subscriptions WHERE location_id = ?)`).run(e.locationId);
-        this.stmt(`DELETE FROM subscriptions WHERE location_id = ?`).run(e.locationId);
-        this.stmt(`DELETE FROM contact_tags WHERE location_id = ?`).run(e.locationId);
-        return { duplicate: false, queued: 0 };
+      if (opts.removeLocation || opts.removeCompany) {
+        const locations = opts.removeLocation
+          ? [e.locationId]
+          : (this.stmt(`SELECT DISTINCT location_id FROM subscriptions WHERE company_id = ?`).all(opts.removeCompany!) as Row[]).map((r) =>
+              String(r.location_id),
+            );
+        let removed = 0;
+        for (const loc of locations) {
+          this.stmt(`DELETE FROM deliveries WHERE subscription_id IN (SELECT id FROM subscriptions WHERE location_id = ?)`).run(loc);
+          removed += Number(this.stmt(`DELETE FROM subscriptions WHERE location_id = ?`).run(loc).changes);
+          this.stmt(`DELETE FROM contact_tags WHERE location_id = ?`).run(loc);
+        }
+        return { duplicate: false, queued: 0, removed };
       }
       const queued = this.stmt(
         `INSERT INTO deliveries (event_id, subscription_id, target_url, next_at)
@@ -198,12 +215,13 @@ export class SqliteStore implements RelayStore {
 
   async addSubscription(s: Subscription): Promise<void> {
     await this.tx(() =>
-      this.stmt(`INSERT INTO subscriptions (id, location_id, event, target_url, created_at) VALUES (?, ?, ?, ?, ?)`).run(
+      this.stmt(`INSERT INTO subscriptions (id, location_id, event, target_url, created_at, company_id) VALUES (?, ?, ?, ?, ?, ?)`).run(
         s.id,
         s.locationId,
         s.event,
         s.targetUrl,
         s.createdAt,
+        s.companyId ?? null,
       ),
     );
   }
@@ -223,9 +241,9 @@ export class SqliteStore implements RelayStore {
   async claimDue(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
     return this.tx(() => {
       const rows = this.stmt(
-        `SELECT d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at
+        `SELECT d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at, e.type, e.location_id
            FROM deliveries d JOIN events e ON e.id = d.event_id
-           WHERE d.state = 'pending' AND d.next_at <= ? AND d.lease_until <= ?
+           WHERE d.state = 'pending' AND d.next_at <= ? AND d.lease_until <= ? AND ${notPaused('', 'd')}
            ORDER BY d.next_at, d.id LIMIT ?`,
       ).all(now, now, limit) as Row[];
       const lease = this.stmt(`UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?`);
@@ -239,6 +257,8 @@ export class SqliteStore implements RelayStore {
           body: String(r.body),
           attempts: Number(r.attempts) + 1,
           receivedAt: Number(r.received_at),
+          type: String(r.type),
+          locationId: String(r.location_id),
         };
       });
     });
@@ -280,6 +300,17 @@ export class SqliteStore implements RelayStore {
       subscriptions: one(`SELECT COUNT(*) AS n FROM subscriptions`),
       events: one(`SELECT COUNT(*) AS n FROM events`),
     };
+  }
+
+  /** The operator console's queries (relay/admin-store.ts); writes go through the group commit like every other. */
+  admin(): AdminStore {
+    return adminStore(async (sql, params) => {
+      const st = this.stmt(sql.replace(/\$(\d+)/g, '?$1'));
+      const args = params as Array<string | number>;
+      if (/^\s*SELECT/i.test(sql)) return { rows: st.all(...args) as Row[], changes: 0 };
+      const r = await this.tx(() => st.run(...args));
+      return { rows: [], changes: Number(r.changes) };
+    }, '');
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,40 @@
+import type { WebhookOutcome } from '../counters.js';
+import type { Headers } from '../http.js';
+import type { RecordOptions } from '../store.js';
+
+/**
+ * What a webhook sender (GHL; later others) must tell the relay. Everything else — the age window,
+ * de-duplication, storing, back-pressure, delivery, counters and log lines — is shared (server.ts).
+ */
+
+export interface ParsedWebhook {
+  /** De-duplication id, namespaced by source (e.g. `wh:<GHL webhookId>`). */
+  id: string;
+  type: string;
+  /** The routing key subscriptions are made for (GHL: the sub-account's `locationId`). */
+  locationId: string;
+  /** When the sender created the event (epoch ms): the age window is measured from it. */
+  at: number;
+  /** What storing it also does (UNINSTALL, remembered tags). */
+  record: RecordOptions;
+}
+
+export type ParseResult =
+  | { event: ParsedWebhook }
+  | { ignore: Exclude<WebhookOutcome, 'queued' | 'unrouted' | 'duplicate'>; type: string; locationId: string; why: string };
+
+export interface WebhookSource {
+  /** `POST /webhooks/<name>`. */
+  readonly name: string;
+  /** Throws a Refusal (401) unless the raw body is signed by the sender. */
+  verify(raw: Buffer, headers: Headers): void;
+  /** Reads a verified body; throws a Refusal (400) for one the relay cannot use. */
+  parse(raw: Buffer, body: Record<string, unknown>, now: number): ParseResult;
+  /** Event types a subscription may ask for. */
+  readonly subscribableEvents: readonly string[];
+  /**
+   * Proves that `token` may read `locationId` (throws an HttpFailure otherwise) and says which
+   * company (GHL agency) it belongs to, so that an agency-level UNINSTALL can find it.
+   */
+  checkAccess(token: string, locationId: string): Promise<{ companyId?: string }>;
+}
