@@ -53,6 +53,11 @@ export interface RelayConfig {
   pollMs: number;
   /** More undelivered events than this and the relay answers GHL 429 (GHL retries later). */
   maxPending: number;
+  /** Postgres connections for storing webhooks (that many group-commit batches at once) and for deliveries. */
+  pgIngestConnections: number;
+  pgDeliveryConnections: number;
+  /** How often the backlog (pending deliveries per location) is re-read from the store. */
+  backlogRefreshMs: number;
   /**
    * Events are forgotten (and their webhookIds with them) this long after arrival once delivered:
    * at least the age window plus the clock skew, so that no accepted body is ever de-duplicated
@@ -131,6 +136,14 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
     concurrency: Math.max(1, num(env, 'RELAY_CONCURRENCY', 32)),
     pollMs: Math.max(10, num(env, 'RELAY_POLL_MS', 500)),
     maxPending: num(env, 'RELAY_MAX_PENDING', 100_000),
+    pgIngestConnections: Math.max(1, num(env, 'RELAY_PG_INGEST_CONNECTIONS', 8)),
+    // Claims and settlements of `concurrency` deliveries: one claim at a time, completions batched,
+    // retries one statement each; a connection per 8 deliveries in flight covers the retries.
+    pgDeliveryConnections: Math.max(
+      2,
+      num(env, 'RELAY_PG_DELIVERY_CONNECTIONS', 2 + Math.ceil(Math.max(1, num(env, 'RELAY_CONCURRENCY', 32)) / 8)),
+    ),
+    backlogRefreshMs: Math.max(100, num(env, 'RELAY_BACKLOG_REFRESH_MS', 5000)),
     retentionMs: retention(env, maxAgeSeconds, maxFutureSeconds),
     retryAfterSeconds: num(env, 'RELAY_RETRY_AFTER_SECONDS', 60),
     quiet: flag(env, 'RELAY_QUIET', false),

@@ -40,9 +40,9 @@ export interface RelayOptions {
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Promise<Relay> {
-  const store = opts.store ?? (await openStore(cfg));
   const now = opts.now ?? Date.now;
   const log = opts.log ?? createLog({ quiet: cfg.quiet });
+  const store = opts.store ?? (await openStore(cfg, log));
   const counters = opts.counters ?? new RelayCounters();
   const ghl = ghlSource(cfg);
   const sources = new Map<string, WebhookSource>([[ghl.name, ghl]]);
@@ -51,20 +51,25 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
   }
 
   // Deliveries waiting, for back-pressure: counted here as events are queued and settled, and
-  // re-read from the store every second (other relays on the same Postgres change it too).
-  let pending = (await store.stats()).pending;
+  // re-read from the store every RELAY_BACKLOG_REFRESH_MS (other relays on the same Postgres
+  // change it too). Never counted per webhook: that count grows with the backlog.
+  const backlog = await store.backlog();
   const deliverer = new Deliverer(store, cfg, log, counters, now, () => {
-    pending = Math.max(0, pending - 1);
+    backlog.total = Math.max(0, backlog.total - 1);
   });
-  const refreshPending = setInterval(() => {
-    store.stats().then(
-      (s) => {
-        pending = s.pending;
+  const refreshBacklog = setInterval(() => {
+    store.backlog().then(
+      (b) => {
+        backlog.total = b.total;
+        backlog.byLocation = b.byLocation;
       },
       () => undefined,
     );
-  }, 1000);
-  const pruner = setInterval(() => void store.prune(now() - cfg.retentionMs).catch(() => undefined), 60_000);
+  }, cfg.backlogRefreshMs);
+  const pruner = setInterval(() => {
+    const t = now();
+    void store.prune({ events: t - cfg.retentionMs, dead: t - cfg.retentionMs, tags: 0, disabled: 0 }).catch(() => undefined);
+  }, 60_000);
 
   const receive = async (source: WebhookSource, req: http.IncomingMessage): Promise<[number, unknown]> => {
     let type = '';
@@ -97,8 +102,8 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
         );
       }
       const retryLater = { 'retry-after': String(cfg.retryAfterSeconds) };
-      if (pending >= cfg.maxPending)
-        throw new Refusal(429, 'backlog_full', `Relay backlog full (${pending} undelivered events)`, retryLater);
+      if (backlog.total >= cfg.maxPending)
+        throw new Refusal(429, 'backlog_full', `Relay backlog full (${backlog.total} undelivered events)`, retryLater);
       let result;
       try {
         result = await store.recordEvent({ id: e.id, type, locationId, body: raw.toString('utf8'), receivedAt: t }, e.record);
@@ -116,7 +121,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
         log.info({ source: source.name, type, locationId, removed: result.removed }, 'uninstall: subscriptions removed');
       }
       counters.webhooks[result.queued ? 'queued' : 'unrouted'] += 1;
-      pending += result.queued;
+      backlog.total += result.queued;
       if (result.queued) deliverer.kick();
       return [200, { ok: true, queued: result.queued }];
     } catch (e) {
@@ -221,7 +226,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
     deliverer,
     counters,
     close: async () => {
-      clearInterval(refreshPending);
+      clearInterval(refreshBacklog);
       clearInterval(pruner);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
