@@ -67,6 +67,10 @@ export interface RelayConfig {
   /** `Retry-After` of a 429 (backlog full, cannot store). */
   retryAfterSeconds: number;
   quiet: boolean;
+  /** Opens the operator console (/admin); the operator's own secret, never a GHL or Ecwid token. */
+  adminToken?: string;
+  /** When set, GET /metrics asks for it as a Bearer token. */
+  metricsToken?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -97,7 +101,7 @@ const retention = (env: Env, maxAgeSeconds: number, maxFutureSeconds: number): n
   const ms = num(env, 'RELAY_RETENTION_HOURS', 0) * 3_600_000;
   if (ms < floorMs) {
     throw new Error(
-      `RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (${floorMs / 3_600_000} h): ` +
+      `RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (${+(floorMs / 3_600_000).toFixed(2)} h): ` +
         'a webhookId forgotten earlier could be delivered twice',
     );
   }
@@ -147,6 +151,8 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
     retentionMs: retention(env, maxAgeSeconds, maxFutureSeconds),
     retryAfterSeconds: num(env, 'RELAY_RETRY_AFTER_SECONDS', 60),
     quiet: flag(env, 'RELAY_QUIET', false),
+    adminToken: env.RELAY_ADMIN_TOKEN || undefined,
+    metricsToken: env.RELAY_METRICS_TOKEN || undefined,
   };
 };
 

@@ -1,3 +1,5 @@
+import type { AdminStore } from './admin-store.js';
+
 /**
  * What the relay keeps: events received from GHL (for de-duplication and redelivery), the Zapier
  * subscriptions, and one delivery row per (event, subscription) until it is delivered. The HTTP
@@ -145,6 +147,8 @@ export interface RelayStore {
   backlog(): Promise<Backlog>;
   /** Every count (admin `/healthz`, tests): counts whole tables, so not for a hot path. */
   stats(): Promise<StoreStats>;
+  /** The operator console's and the metrics' view (relay/admin-store.ts). */
+  admin(): AdminStore;
   close(): Promise<void>;
 }
 
