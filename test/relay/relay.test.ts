@@ -8,7 +8,7 @@ import { memoryLog } from '../../relay/log.js';
 import { SqliteStore } from '../../relay/sqlite-store.js';
 import type { RelayStore } from '../../relay/store.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { ghlEvent, hookReceiver, postWebhook, relayConfig, sleep, subscribe, testKeys, waitFor } from './helpers.js';
+import { ghlEvent, hookReceiver, postWebhook, relayConfig, subscribe, testKeys, waitFor } from './helpers.js';
 
 /** The relay over real HTTP on 127.0.0.1, with the sandbox as GHL (token checks) and a local hook receiver as Zapier. */
 
@@ -67,8 +67,7 @@ describe('relay: receive, route and deliver', () => {
     expect((await postWebhook(relay.url, otherLocation, { key: keys.ed25519 })).body).toEqual({ ok: true, queued: 0 });
     expect((await postWebhook(relay.url, otherType, { key: keys.ed25519 })).body).toEqual({ ok: true, queued: 0 });
 
-    await waitFor('the delivery', () => hooks.received.length >= 1);
-    await sleep(200);
+    await waitFor('the delivery recorded', async () => (await relay.store.stats()).pending === 0);
     expect(hooks.received).toHaveLength(1);
     const [got] = hooks.received;
     expect(got!.path).toBe('/contact');
@@ -103,8 +102,8 @@ describe('relay: receive, route and deliver', () => {
 
     const second = ghlEvent('NoteCreate', loc, { body: 'second', contactId: 'c1' });
     expect((await postWebhook(relay.url, second, { key: keys.ed25519 })).body).toEqual({ ok: true, queued: 1 });
-    await waitFor('the second note', () => flaky.received.length >= 4);
-    await sleep(150);
+    await waitFor('the second note recorded', async () => (await relay.store.stats()).pending === 0);
+    expect(flaky.received).toHaveLength(4);
     expect(gone.received).toHaveLength(1);
     expect(flaky.received[3]!.body.body).toBe('second');
   });
@@ -210,8 +209,7 @@ describe('relay: what it refuses from GHL', () => {
       ok: true,
       duplicate: true,
     });
-    await waitFor('the delivery', () => hooks.received.length >= 1);
-    await sleep(200);
+    await waitFor('the delivery recorded', async () => (await relay.store.stats()).pending === 0);
     expect(hooks.received).toHaveLength(1);
   });
 
@@ -467,9 +465,16 @@ describe('relay: subscriptions', () => {
     const relay = await relayWith();
     const hooks = await receiverWith();
     await subscribe(relay.url, token, { locationId: loc, event: 'ContactCreate', targetUrl: hooks.url });
-    await postWebhook(relay.url, ghlEvent('ContactCreate', sb.state.otherLocationId), { key: keys.ed25519 });
-    await postWebhook(relay.url, ghlEvent('ContactCreate', loc.toLowerCase()), { key: keys.ed25519 });
-    await sleep(300);
+    // The relay's own answer: nothing queued, so nothing can be delivered later.
+    expect((await postWebhook(relay.url, ghlEvent('ContactCreate', sb.state.otherLocationId), { key: keys.ed25519 })).body).toEqual({
+      ok: true,
+      queued: 0,
+    });
+    expect((await postWebhook(relay.url, ghlEvent('ContactCreate', loc.toLowerCase()), { key: keys.ed25519 })).body).toEqual({
+      ok: true,
+      queued: 0,
+    });
+    expect(await relay.store.stats()).toMatchObject({ pending: 0, events: 2 });
     expect(hooks.received).toHaveLength(0);
   });
 
