@@ -334,12 +334,19 @@ describe('relay: configuration of the age window and the app', () => {
   });
 });
 
+const ADMIN_TOKEN = 'relay-test-admin-token-0123456789';
+
 describe('relay: log lines and counters', () => {
   test('each refusal and each failed delivery attempt is one log line (reason, type, location; no token, no body) and a counter in /healthz', async () => {
     nock.enableNetConnect('127.0.0.1');
     const { lines, log } = memoryLog();
     const relay = await startRelay(
-      relayConfig(keys, { RELAY_GHL_API_BASE_URL: sb.url, RELAY_GHL_APP_ID: 'ourApp-clientsecretpart', RELAY_RETRY_BASE_MS: '10' }),
+      relayConfig(keys, {
+        RELAY_GHL_API_BASE_URL: sb.url,
+        RELAY_GHL_APP_ID: 'ourApp-clientsecretpart',
+        RELAY_RETRY_BASE_MS: '10',
+        RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      }),
       {
         log,
       },
@@ -362,7 +369,10 @@ describe('relay: log lines and counters', () => {
     ];
     expect(answers.map((a) => a.status)).toEqual([401, 400, 200, 200, 200]);
     await waitFor('the retried delivery', () => relay.deliverer.log.delivered === 1);
-    const health = (await (await fetch(`${relay.url}/healthz`)).json()) as Record<string, unknown>;
+    const health = (await (await fetch(`${relay.url}/healthz`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(health).toEqual({
       ok: true,
       store: 'sqlite',
