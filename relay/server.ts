@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { operatorRoutes } from './admin.js';
+import { assertAdminToken, operatorRoutes } from './admin.js';
 import { isAllowedTarget, type RelayConfig } from './config.js';
 import { RelayCounters } from './counters.js';
 import { Deliverer } from './deliver.js';
@@ -62,6 +62,7 @@ const claimedBy = (raw: Buffer): { type: string; locationId: string } => {
 };
 
 export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Promise<Relay> {
+  assertAdminToken(cfg.adminToken);
   const now = opts.now ?? Date.now;
   const log = opts.log ?? createLog({ quiet: cfg.quiet });
   const store = opts.store ?? (await openStore(cfg, log));
