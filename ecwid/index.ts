@@ -5,9 +5,10 @@ import { befores } from './src/http/middleware.js';
 import { byKey, type ResourceOperations } from './src/operations/define.js';
 import { customerOperations } from './src/resources/customers.js';
 import { deletedCustomerOperations } from './src/resources/deletedCustomers.js';
+import { instantCustomerOperations } from './src/resources/instantCustomers.js';
 
 /** Every Ecwid noun declares its operations in src/resources/<noun>.ts; this file only gathers them. */
-const resources: ResourceOperations[] = [customerOperations, deletedCustomerOperations];
+const resources: ResourceOperations[] = [customerOperations, deletedCustomerOperations, instantCustomerOperations];
 
 export default defineApp({
   version: packageJson.version,

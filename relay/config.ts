@@ -1,3 +1,4 @@
+import { loadEcwidConfig, type EcwidSourceConfig } from './sources/ecwid.js';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY, parsePublicKey, type SignatureKeys } from './signature.js';
 
 /**
@@ -44,6 +45,8 @@ export interface RelayConfig {
   /** Events are forgotten (and their webhookIds with them) this long after arrival once delivered. */
   retentionMs: number;
   quiet: boolean;
+  /** The Ecwid webhook source (relay/sources/ecwid.ts): RELAY_ECWID_* variables. */
+  ecwid: EcwidSourceConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -91,6 +94,7 @@ export const loadConfig = (env: Env = process.env): RelayConfig => ({
   maxPending: num(env, 'RELAY_MAX_PENDING', 100_000),
   retentionMs: num(env, 'RELAY_RETENTION_HOURS', 24) * 3_600_000,
   quiet: flag(env, 'RELAY_QUIET', false),
+  ecwid: loadEcwidConfig(env),
 });
 
 /** True when `url` starts with an allowed prefix (`*` as the port matches any port). */

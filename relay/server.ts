@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { SUBSCRIBABLE_EVENTS, isAllowedTarget, type RelayConfig } from './config.js';
 import { Deliverer } from './deliver.js';
 import { checkSignature } from './signature.js';
+import { HttpFailure, bearer, parseObject, readBody } from './http.js';
 import { openStore } from './open-store.js';
 import type { RelayStore } from './store.js';
 import { contactTagsUpdate } from './tags.js';
+import { ecwidSource } from './sources/ecwid.js';
+import { sourceRoutes } from './sources/routes.js';
 
 /**
  * The relay's HTTP API (relay/README.md):
@@ -23,59 +26,6 @@ export interface Relay {
   deliverer: Deliverer;
   close(): Promise<void>;
 }
-
-type Headers = Record<string, string | string[] | undefined>;
-
-class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new HttpFailure(413, `Body larger than ${limit} bytes`));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new HttpFailure(413, `Body larger than ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-
-const parseObject = (raw: Buffer): Record<string, unknown> => {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new HttpFailure(400, 'Body is not valid JSON');
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpFailure(400, 'Body must be a JSON object');
-  return v as Record<string, unknown>;
-};
-
-const bearer = (headers: Headers): string => {
-  const h = headers['authorization'];
-  const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-  if (!m) throw new HttpFailure(401, 'Send the GHL access token of the connection as "Authorization: Bearer <token>"');
-  return m[1] as string;
-};
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -97,7 +47,15 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
       () => undefined,
     );
   }, 1000);
-  const pruner = setInterval(() => void store.prune(Date.now() - cfg.retentionMs).catch(() => undefined), 60_000);
+  // Webhook sources beside GHL (relay/sources/): their own verify/parse/route/access, the shared store and delivery.
+  const sources = sourceRoutes([ecwidSource(cfg.ecwid)], {
+    store,
+    deliverer,
+    cfg,
+    say,
+    backlog: { pending: () => pending, add: (n) => (pending += n) },
+  });
+  const pruner = setInterval(() => void store.prune(Date.now() - sources.retentionMs()).catch(() => undefined), 60_000);
 
   /** Asks GHL whether the token may read the location; the token is used for this call only. */
   const checkToken = async (token: string, locationId: string): Promise<void> => {
@@ -162,8 +120,11 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
   };
 
   const subscribe = async (req: http.IncomingMessage): Promise<[number, unknown]> => {
-    const token = bearer(req.headers);
     const body = parseObject(await readBody(req, 16 * 1024));
+    const source = typeof body.source === 'string' && body.source !== 'ghl' ? sources.sources.get(body.source) : undefined;
+    if (typeof body.source === 'string' && body.source !== 'ghl' && !source) throw new HttpFailure(400, `Unknown "source" ${body.source}`);
+    if (source) return sources.subscribe(source, bearer(req.headers, source.tokenOf), body);
+    const token = bearer(req.headers);
     const { locationId, event, targetUrl } = body;
     if (typeof locationId !== 'string' || !ID.test(locationId)) throw new HttpFailure(400, '"locationId" must be a GHL location id');
     if (typeof event !== 'string' || !(SUBSCRIBABLE_EVENTS as readonly string[]).includes(event)) {
@@ -180,9 +141,11 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
   };
 
   const unsubscribe = async (req: http.IncomingMessage, id: string): Promise<[number, unknown]> => {
-    const token = bearer(req.headers);
     const sub = await store.getSubscription(id);
+    const source = sub && sources.sourceOfScope(sub.locationId);
+    const token = bearer(req.headers, source ? source.tokenOf : 'GHL');
     if (!sub) throw new HttpFailure(404, `No subscription ${id} (already removed)`);
+    if (source) return sources.unsubscribe(source, token, sub);
     await checkToken(token, sub.locationId);
     await store.removeSubscription(id);
     say(`unsubscribed ${id}`);
@@ -193,10 +156,14 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
     const url = new URL(req.url ?? '/', 'http://relay');
     const method = req.method ?? 'GET';
     if (url.pathname === '/webhooks/ghl' && method === 'POST') return receive(req);
+    const hook = /^\/webhooks\/([a-z0-9-]+)$/.exec(url.pathname);
+    const source = hook && sources.sources.get(hook[1] as string);
+    if (source && method === 'POST') return sources.receive(source, req, url);
     if (url.pathname === '/subscriptions' && method === 'POST') return subscribe(req);
     const m = /^\/subscriptions\/([^/]+)$/.exec(url.pathname);
     if (m && method === 'DELETE') return unsubscribe(req, decodeURIComponent(m[1] as string));
-    if (url.pathname === '/healthz' && method === 'GET') return [200, { ok: true, store: store.kind, ...(await store.stats()) }];
+    if (url.pathname === '/healthz' && method === 'GET')
+      return [200, { ok: true, store: store.kind, ...(await store.stats()), sources: sources.counters }];
     throw new HttpFailure(404, `No route ${method} ${url.pathname}`);
   };
 
