@@ -1,4 +1,3 @@
-import { loadEcwidConfig, type EcwidSourceConfig } from './sources/ecwid.js';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY, parsePublicKey, type SignatureKeys } from './signature.js';
 
 /**
@@ -31,9 +30,21 @@ export interface RelayConfig {
   sqlitePath: string;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   maxBodyBytes: number;
-  /** A webhook whose `timestamp` is further than this from now is refused (replay window). */
+  /**
+   * The oldest webhook accepted (by its `timestamp`): GHL re-sends the original body, timestamp
+   * included, for up to 12 retries and on a manual re-send from its Webhook Logs, so this is days,
+   * not minutes. Replays within it are stopped by the `webhookId`, remembered at least this long.
+   */
   maxAgeSeconds: number;
+  /** How far in the future a `timestamp` may be (clock skew). */
+  maxFutureSeconds: number;
   requireTimestamp: boolean;
+  /**
+   * The marketplace app's id (`appId` in its webhooks; the client id's part before `-` also works).
+   * Webhooks of other apps (GHL signs all apps' webhooks with one key) are answered 200 and ignored.
+   * Empty: every app's webhooks are taken (the relay logs a warning at start).
+   */
+  ghlAppIds: string[];
   retryBaseMs: number;
   retryMaxMs: number;
   maxAttempts: number;
@@ -42,11 +53,19 @@ export interface RelayConfig {
   pollMs: number;
   /** More undelivered events than this and the relay answers GHL 429 (GHL retries later). */
   maxPending: number;
-  /** Events are forgotten (and their webhookIds with them) this long after arrival once delivered. */
+  /**
+   * Events are forgotten (and their webhookIds with them) this long after arrival once delivered:
+   * at least the age window plus the clock skew, so that no accepted body is ever de-duplicated
+   * against a forgotten id.
+   */
   retentionMs: number;
+  /** `Retry-After` of a 429 (backlog full, cannot store). */
+  retryAfterSeconds: number;
   quiet: boolean;
-  /** The Ecwid webhook source (relay/sources/ecwid.ts): RELAY_ECWID_* variables. */
-  ecwid: EcwidSourceConfig;
+  /** The Ecwid app's client secret (RELAY_ECWID_CLIENT_SECRET): unset = no `POST /webhooks/ecwid`. */
+  ecwidClientSecret?: string;
+  /** Where a subscriber's Ecwid token is checked (`GET {base}/{storeId}/profile`). */
+  ecwidApiBaseUrl: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -65,37 +84,75 @@ const flag = (env: Env, name: string, fallback: boolean): boolean => {
   return /^(1|true|yes|on)$/i.test(raw);
 };
 
-export const loadConfig = (env: Env = process.env): RelayConfig => ({
-  host: env.RELAY_HOST || '127.0.0.1',
-  port: num(env, 'RELAY_PORT', 8787),
-  keys: {
-    ed25519: parsePublicKey(env.RELAY_GHL_PUBLIC_KEY || GHL_ED25519_PUBLIC_KEY),
-    rsa: flag(env, 'RELAY_ACCEPT_LEGACY_SIGNATURE', true)
-      ? parsePublicKey(env.RELAY_GHL_LEGACY_PUBLIC_KEY || GHL_RSA_PUBLIC_KEY)
-      : undefined,
-  },
-  ghlApiBaseUrl: (env.RELAY_GHL_API_BASE_URL || 'https://services.leadconnectorhq.com').replace(/\/+$/, ''),
-  allowedTargets: (env.RELAY_ALLOWED_TARGETS || 'https://hooks.zapier.com')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-  databaseUrl: env.RELAY_DATABASE_URL || undefined,
-  sqlitePath: env.RELAY_SQLITE_PATH || 'data/relay.sqlite',
-  sqliteSynchronous: env.RELAY_SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL',
-  maxBodyBytes: num(env, 'RELAY_MAX_BODY_BYTES', 256 * 1024),
-  maxAgeSeconds: num(env, 'RELAY_MAX_AGE_SECONDS', 300),
-  requireTimestamp: flag(env, 'RELAY_REQUIRE_TIMESTAMP', true),
-  retryBaseMs: num(env, 'RELAY_RETRY_BASE_MS', 1000),
-  retryMaxMs: num(env, 'RELAY_RETRY_MAX_MS', 3_600_000),
-  maxAttempts: num(env, 'RELAY_MAX_ATTEMPTS', 15),
-  deliveryTimeoutMs: num(env, 'RELAY_DELIVERY_TIMEOUT_MS', 10_000),
-  concurrency: Math.max(1, num(env, 'RELAY_CONCURRENCY', 32)),
-  pollMs: Math.max(10, num(env, 'RELAY_POLL_MS', 500)),
-  maxPending: num(env, 'RELAY_MAX_PENDING', 100_000),
-  retentionMs: num(env, 'RELAY_RETENTION_HOURS', 24) * 3_600_000,
-  quiet: flag(env, 'RELAY_QUIET', false),
-  ecwid: loadEcwidConfig(env),
-});
+const DAY_S = 86_400;
+
+/** GHL's SDKs compare a webhook's `appId` with the part of the app's client id before the first `-`. */
+export const appIdOf = (idOrClientId: string): string => idOrClientId.trim().split('-')[0] ?? '';
+
+/** The de-duplication memory must outlast the age window (see `retentionMs`). */
+const retention = (env: Env, maxAgeSeconds: number, maxFutureSeconds: number): number => {
+  const floorMs = (maxAgeSeconds + maxFutureSeconds) * 1000 + 3_600_000;
+  if (env.RELAY_RETENTION_HOURS === undefined || env.RELAY_RETENTION_HOURS === '') return floorMs;
+  const ms = num(env, 'RELAY_RETENTION_HOURS', 0) * 3_600_000;
+  if (ms < floorMs) {
+    throw new Error(
+      `RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (${floorMs / 3_600_000} h): ` +
+        'a webhookId forgotten earlier could be delivered twice',
+    );
+  }
+  return ms;
+};
+
+export const loadConfig = (env: Env = process.env): RelayConfig => {
+  const maxAgeSeconds = num(env, 'RELAY_MAX_AGE_SECONDS', 7 * DAY_S);
+  const maxFutureSeconds = num(env, 'RELAY_MAX_FUTURE_SECONDS', 300);
+  return {
+    host: env.RELAY_HOST || '127.0.0.1',
+    port: num(env, 'RELAY_PORT', 8787),
+    keys: {
+      ed25519: parsePublicKey(env.RELAY_GHL_PUBLIC_KEY || GHL_ED25519_PUBLIC_KEY),
+      rsa: flag(env, 'RELAY_ACCEPT_LEGACY_SIGNATURE', true)
+        ? parsePublicKey(env.RELAY_GHL_LEGACY_PUBLIC_KEY || GHL_RSA_PUBLIC_KEY)
+        : undefined,
+    },
+    ghlApiBaseUrl: (env.RELAY_GHL_API_BASE_URL || 'https://services.leadconnectorhq.com').replace(/\/+$/, ''),
+    allowedTargets: (env.RELAY_ALLOWED_TARGETS || 'https://hooks.zapier.com')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    databaseUrl: env.RELAY_DATABASE_URL || undefined,
+    sqlitePath: env.RELAY_SQLITE_PATH || 'data/relay.sqlite',
+    sqliteSynchronous: env.RELAY_SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL',
+    maxBodyBytes: num(env, 'RELAY_MAX_BODY_BYTES', 256 * 1024),
+    maxAgeSeconds,
+    maxFutureSeconds,
+    requireTimestamp: flag(env, 'RELAY_REQUIRE_TIMESTAMP', true),
+    ghlAppIds: (env.RELAY_GHL_APP_ID || '').split(',').map(appIdOf).filter(Boolean),
+    retryBaseMs: num(env, 'RELAY_RETRY_BASE_MS', 1000),
+    retryMaxMs: num(env, 'RELAY_RETRY_MAX_MS', 3_600_000),
+    maxAttempts: num(env, 'RELAY_MAX_ATTEMPTS', 15),
+    deliveryTimeoutMs: num(env, 'RELAY_DELIVERY_TIMEOUT_MS', 10_000),
+    concurrency: Math.max(1, num(env, 'RELAY_CONCURRENCY', 32)),
+    pollMs: Math.max(10, num(env, 'RELAY_POLL_MS', 500)),
+    maxPending: num(env, 'RELAY_MAX_PENDING', 100_000),
+    retentionMs: retention(env, maxAgeSeconds, maxFutureSeconds),
+    retryAfterSeconds: num(env, 'RELAY_RETRY_AFTER_SECONDS', 60),
+    quiet: flag(env, 'RELAY_QUIET', false),
+    ecwidClientSecret: ecwidSecret(env, maxAgeSeconds),
+    ecwidApiBaseUrl: (env.RELAY_ECWID_API_BASE_URL || 'https://app.ecwid.com/api/v3').replace(/\/+$/, ''),
+  };
+};
+
+/** Ecwid retries a webhook for 24 h: with Ecwid on, its ids must be remembered (and accepted) at least that long. */
+const ecwidSecret = (env: Env, maxAgeSeconds: number): string | undefined => {
+  const secret = env.RELAY_ECWID_CLIENT_SECRET || undefined;
+  if (secret && maxAgeSeconds < DAY_S + 3600) {
+    throw new Error(
+      'RELAY_MAX_AGE_SECONDS must be at least 25 h (90000) with RELAY_ECWID_CLIENT_SECRET set: Ecwid retries a webhook for 24 h',
+    );
+  }
+  return secret;
+};
 
 /** True when `url` starts with an allowed prefix (`*` as the port matches any port). */
 export const isAllowedTarget = (url: string, allowed: string[]): boolean => {

@@ -1,4 +1,6 @@
 import type { RelayConfig } from './config.js';
+import type { DeliveryCounts, RelayCounters } from './counters.js';
+import type { RelayLog } from './log.js';
 import type { Delivery, RelayStore } from './store.js';
 
 /**
@@ -8,12 +10,11 @@ import type { Delivery, RelayStore } from './store.js';
  * honouring Retry-After, until `maxAttempts`, then the row is kept as dead.
  */
 
-export interface DeliveryLog {
-  delivered: number;
-  retried: number;
-  gone: number;
-  dead: number;
-}
+export type DeliveryLog = DeliveryCounts;
+
+/** The counter key of a failed attempt: its status class, or why there was none. */
+const failureKey = (status: number, error: string): string =>
+  status ? `http_${Math.floor(status / 100)}xx` : /^timeout/.test(error) ? 'timeout' : 'network';
 
 export const backoffMs = (attempt: number, cfg: Pick<RelayConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number => {
   const exp = Math.min(cfg.retryMaxMs, cfg.retryBaseMs * 2 ** Math.max(0, attempt - 1));
@@ -26,11 +27,12 @@ const retryAfterMs = (value: string | null): number | undefined => {
   const s = Number(value);
   if (Number.isFinite(s) && s >= 0) return s * 1000;
   const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined; // an HTTP date is real time
 };
 
 export class Deliverer {
-  readonly log: DeliveryLog = { delivered: 0, retried: 0, gone: 0, dead: 0 };
+  /** The delivery counters (the same object as `counters.deliveries`). */
+  readonly log: DeliveryLog;
   private inFlight = new Set<Promise<void>>();
   private running = false;
   private again = false;
@@ -40,8 +42,14 @@ export class Deliverer {
   constructor(
     private store: RelayStore,
     private cfg: RelayConfig,
-    private say: (line: string) => void,
-  ) {}
+    private logger: RelayLog,
+    private counters: RelayCounters,
+    private now: () => number = Date.now,
+    /** Told each time a delivery leaves the pending set (delivered, gone, dead). */
+    private onSettled: () => void = () => undefined,
+  ) {
+    this.log = counters.deliveries;
+  }
 
   start(): void {
     this.schedule(0);
@@ -72,10 +80,10 @@ export class Deliverer {
         const free = this.cfg.concurrency - this.inFlight.size;
         if (free <= 0) break;
         // The lease outlives one attempt, so no other relay takes the row while it is in flight.
-        const batch = await this.store.claimDue(Date.now(), free, this.cfg.deliveryTimeoutMs * 2 + 5000);
+        const batch = await this.store.claimDue(this.now(), free, this.cfg.deliveryTimeoutMs * 2 + 5000);
         for (const d of batch) {
           const p = this.send(d)
-            .catch((e: unknown) => this.say(`delivery ${d.id} bookkeeping failed: ${(e as Error).message}`))
+            .catch((e: unknown) => this.logger.error({ deliveryId: d.id, error: (e as Error).message }, 'delivery bookkeeping failed'))
             .finally(() => {
               this.inFlight.delete(p);
               this.kick();
@@ -85,7 +93,7 @@ export class Deliverer {
         if (batch.length === free) this.again = true;
       } while (this.again && !this.stopped);
     } catch (e) {
-      this.say(`claiming deliveries failed: ${(e as Error).message}`);
+      this.logger.error({ error: (e as Error).message }, 'claiming deliveries failed');
     } finally {
       this.running = false;
       this.schedule(this.cfg.pollMs);
@@ -118,23 +126,31 @@ export class Deliverer {
     if (status >= 200 && status < 300) {
       await this.store.complete(d.id);
       this.log.delivered += 1;
+      this.onSettled();
       return;
     }
+    // One line per failed attempt: what failed and where, never the body or the hook URL's secret path.
+    const fields = { reason: error, type: d.type, locationId: d.locationId, subscriptionId: d.subscriptionId, attempt: d.attempts };
+    const key = failureKey(status, error);
+    this.counters.deliveryFailures[key] = (this.counters.deliveryFailures[key] ?? 0) + 1;
     if (status === 410) {
       await this.store.removeSubscription(d.subscriptionId);
       this.log.gone += 1;
-      this.say(`subscription ${d.subscriptionId} answered 410 Gone: removed`);
+      this.onSettled();
+      this.logger.warn(fields, 'subscriber answered 410 Gone: subscription removed');
       return;
     }
     if (d.attempts >= this.cfg.maxAttempts) {
       await this.store.bury(d.id, error);
       this.log.dead += 1;
-      this.say(`delivery ${d.id} of event ${d.eventId} given up after ${d.attempts} attempts: ${error}`);
+      this.onSettled();
+      this.logger.error(fields, 'delivery given up (kept as dead)');
       return;
     }
     const wait = Math.max(backoffMs(d.attempts, this.cfg), Math.min(retryAfter ?? 0, this.cfg.retryMaxMs));
-    await this.store.retryAt(d.id, Date.now() + wait, error);
+    await this.store.retryAt(d.id, this.now() + wait, error);
     this.log.retried += 1;
+    this.logger.warn({ ...fields, retryInMs: wait }, 'delivery attempt failed');
   }
 
   /** Waits until nothing is in flight (for tests and a clean shutdown). */

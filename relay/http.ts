@@ -1,10 +1,10 @@
 import type http from 'node:http';
+import type { RefusalReason } from './counters.js';
 
-/** HTTP helpers shared by the relay's routes (server.ts) and its webhook sources (relay/sources/). */
+/** HTTP plumbing shared by every route and webhook source of the relay. */
 
 export type Headers = Record<string, string | string[] | undefined>;
 
-/** An answer other than 2xx, with the message the caller sees (never a token or a body). */
 export class HttpFailure extends Error {
   constructor(
     readonly status: number,
@@ -15,11 +15,24 @@ export class HttpFailure extends Error {
   }
 }
 
+/** A webhook the relay answers non-2xx; `reason` is the counter and log key. */
+export class Refusal extends HttpFailure {
+  constructor(
+    status: number,
+    readonly reason: RefusalReason,
+    message: string,
+    headers: Record<string, string> = {},
+  ) {
+    super(status, message, headers);
+  }
+}
+
 export const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
+    const tooLarge = () => new Refusal(413, 'too_large', `Body larger than ${limit} bytes`);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      reject(new HttpFailure(413, `Body larger than ${limit} bytes`));
+      reject(tooLarge());
       req.resume();
       return;
     }
@@ -28,7 +41,7 @@ export const readBody = (req: http.IncomingMessage, limit: number): Promise<Buff
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new HttpFailure(413, `Body larger than ${limit} bytes`));
+        reject(tooLarge());
         req.destroy();
         return;
       }
@@ -43,21 +56,16 @@ export const parseObject = (raw: Buffer): Record<string, unknown> => {
   try {
     v = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new HttpFailure(400, 'Body is not valid JSON');
+    throw new Refusal(400, 'bad_json', 'Body is not valid JSON');
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpFailure(400, 'Body must be a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Refusal(400, 'bad_json', 'Body must be a JSON object');
   return v as Record<string, unknown>;
 };
 
-/** The subscriber's token from `Authorization: Bearer …` (`whose`: GHL or Ecwid, for the message). */
+/** The subscriber's token; `whose` (GHL, Ecwid) names it in the answer when it is missing. */
 export const bearer = (headers: Headers, whose = 'GHL'): string => {
   const h = headers['authorization'];
   const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
   if (!m) throw new HttpFailure(401, `Send the ${whose} access token of the connection as "Authorization: Bearer <token>"`);
   return m[1] as string;
-};
-
-export const header = (headers: Headers, name: string): string | undefined => {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
 };

@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS relay_subscriptions (
   created_at BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS relay_subscriptions_route ON relay_subscriptions (location_id, event);
+ALTER TABLE relay_subscriptions ADD COLUMN IF NOT EXISTS company_id TEXT;
+CREATE INDEX IF NOT EXISTS relay_subscriptions_company ON relay_subscriptions (company_id);
 CREATE TABLE IF NOT EXISTS relay_deliveries (
   id BIGSERIAL PRIMARY KEY,
   event_id TEXT NOT NULL,
@@ -101,13 +103,22 @@ export class PostgresStore implements RelayStore {
       );
       if (ins.rowCount === 0) return { duplicate: true, queued: 0 };
       if (opts.contact) await this.trackTags(c, e, opts.contact);
-      if (opts.removeLocation) {
-        await c.query(`DELETE FROM relay_contact_tags WHERE location_id = $1`, [e.locationId]);
-        await c.query(`DELETE FROM relay_deliveries WHERE subscription_id IN (SELECT id FROM relay_subscriptions WHERE location_id = $1)`, [
-          e.locationId,
-        ]);
-        await c.query(`DELETE FROM relay_subscriptions WHERE location_id = $1`, [e.locationId]);
-        return { duplicate: false, queued: 0 };
+      if (opts.removeLocation || opts.removeCompany) {
+        const locations = opts.removeLocation
+          ? [e.locationId]
+          : (await c.query(`SELECT DISTINCT location_id FROM relay_subscriptions WHERE company_id = $1`, [opts.removeCompany])).rows.map(
+              (r: Row) => String(r.location_id),
+            );
+        let removed = 0;
+        for (const loc of locations) {
+          await c.query(`DELETE FROM relay_contact_tags WHERE location_id = $1`, [loc]);
+          await c.query(
+            `DELETE FROM relay_deliveries WHERE subscription_id IN (SELECT id FROM relay_subscriptions WHERE location_id = $1)`,
+            [loc],
+          );
+          removed += (await c.query(`DELETE FROM relay_subscriptions WHERE location_id = $1`, [loc])).rowCount ?? 0;
+        }
+        return { duplicate: false, queued: 0, removed };
       }
       const q = await c.query(
         `INSERT INTO relay_deliveries (event_id, subscription_id, target_url, next_at)
@@ -140,13 +151,10 @@ export class PostgresStore implements RelayStore {
   }
 
   async addSubscription(s: Subscription): Promise<void> {
-    await this.pool.query(`INSERT INTO relay_subscriptions (id, location_id, event, target_url, created_at) VALUES ($1, $2, $3, $4, $5)`, [
-      s.id,
-      s.locationId,
-      s.event,
-      s.targetUrl,
-      s.createdAt,
-    ]);
+    await this.pool.query(
+      `INSERT INTO relay_subscriptions (id, location_id, event, target_url, created_at, company_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [s.id, s.locationId, s.event, s.targetUrl, s.createdAt, s.companyId ?? null],
+    );
   }
 
   async getSubscription(id: string): Promise<Subscription | undefined> {
@@ -159,6 +167,7 @@ export class PostgresStore implements RelayStore {
           event: String(row.event),
           targetUrl: String(row.target_url),
           createdAt: Number(row.created_at),
+          ...(row.company_id ? { companyId: String(row.company_id) } : {}),
         }
       : undefined;
   }
@@ -182,7 +191,7 @@ export class PostgresStore implements RelayStore {
        UPDATE relay_deliveries d SET lease_until = $3, attempts = d.attempts + 1
        FROM due, relay_events e
        WHERE d.id = due.id AND e.id = d.event_id
-       RETURNING d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at`,
+       RETURNING d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at, e.type, e.location_id`,
       [now, limit, now + leaseMs],
     );
     return (r.rows as Row[]).map((row) => ({
@@ -193,6 +202,8 @@ export class PostgresStore implements RelayStore {
       body: String(row.body),
       attempts: Number(row.attempts),
       receivedAt: Number(row.received_at),
+      type: String(row.type),
+      locationId: String(row.location_id),
     }));
   }
 

@@ -1,22 +1,24 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SUBSCRIBABLE_EVENTS, isAllowedTarget, type RelayConfig } from './config.js';
+import { isAllowedTarget, type RelayConfig } from './config.js';
+import { RelayCounters } from './counters.js';
 import { Deliverer } from './deliver.js';
-import { checkSignature } from './signature.js';
-import { HttpFailure, bearer, parseObject, readBody } from './http.js';
+import { bearer, HttpFailure, parseObject, readBody, Refusal } from './http.js';
+import { createLog, type RelayLog } from './log.js';
 import { openStore } from './open-store.js';
-import type { RelayStore } from './store.js';
-import { contactTagsUpdate } from './tags.js';
 import { ecwidSource } from './sources/ecwid.js';
-import { sourceRoutes } from './sources/routes.js';
+import { ghlSource } from './sources/ghl.js';
+import type { WebhookSource } from './sources/source.js';
+import type { RelayStore } from './store.js';
 
 /**
  * The relay's HTTP API (relay/README.md):
  * - `POST /webhooks/ghl`: GHL's app-level webhooks; verified, de-duplicated, stored, then 200;
  * - `POST /subscriptions`, `DELETE /subscriptions/:id`: Zapier's REST-hook subscribe/unsubscribe,
  *   authorised by the connection's GHL access token (checked against GHL, never stored);
- * - `GET /healthz`.
+ * - `GET /healthz`: the store's numbers and every counter (relay/counters.ts).
+ * What is specific to GHL (signature, body, appId, token check) is in sources/ghl.ts.
  */
 
 export interface Relay {
@@ -24,21 +26,40 @@ export interface Relay {
   port: number;
   store: RelayStore;
   deliverer: Deliverer;
+  counters: RelayCounters;
   close(): Promise<void>;
+}
+
+export interface RelayOptions {
+  store?: RelayStore;
+  /** The clock for ages, delivery times and pruning (tests move it; timers stay real). */
+  now?: () => number;
+  log?: RelayLog;
+  counters?: RelayCounters;
 }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** GHL events name the sub-account `locationId`; an appointment's sits at the top level too. */
-const locationOf = (body: Record<string, unknown>): string => (typeof body.locationId === 'string' ? body.locationId : '');
-
-export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } = {}): Promise<Relay> {
+export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Promise<Relay> {
   const store = opts.store ?? (await openStore(cfg));
-  const say = (line: string) => {
-    if (!cfg.quiet) console.log(`[relay] ${line}`);
-  };
-  const deliverer = new Deliverer(store, cfg, say);
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? createLog({ quiet: cfg.quiet });
+  const counters = opts.counters ?? new RelayCounters();
+  const ghl = ghlSource(cfg);
+  const sources = new Map<string, WebhookSource>([[ghl.name, ghl]]);
+  if (cfg.ecwidClientSecret) sources.set('ecwid', ecwidSource(cfg));
+  /** The source of a subscription's key: GHL's location ids have no prefix. */
+  const sourceOfKey = (key: string) => [...sources.values()].find((s) => s.ownsKey?.(key)) ?? ghl;
+  if (!cfg.ghlAppIds.length) {
+    log.warn({ setting: 'RELAY_GHL_APP_ID' }, 'no app id configured: webhooks of every GHL marketplace app are accepted');
+  }
+
+  // Deliveries waiting, for back-pressure: counted here as events are queued and settled, and
+  // re-read from the store every second (other relays on the same Postgres change it too).
   let pending = (await store.stats()).pending;
+  const deliverer = new Deliverer(store, cfg, log, counters, now, () => {
+    pending = Math.max(0, pending - 1);
+  });
   const refreshPending = setInterval(() => {
     store.stats().then(
       (s) => {
@@ -47,123 +68,133 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
       () => undefined,
     );
   }, 1000);
-  // Webhook sources beside GHL (relay/sources/): their own verify/parse/route/access, the shared store and delivery.
-  const sources = sourceRoutes([ecwidSource(cfg.ecwid)], {
-    store,
-    deliverer,
-    cfg,
-    say,
-    backlog: { pending: () => pending, add: (n) => (pending += n) },
-  });
-  const pruner = setInterval(() => void store.prune(Date.now() - sources.retentionMs()).catch(() => undefined), 60_000);
+  const pruner = setInterval(() => void store.prune(now() - cfg.retentionMs).catch(() => undefined), 60_000);
 
-  /** Asks GHL whether the token may read the location; the token is used for this call only. */
-  const checkToken = async (token: string, locationId: string): Promise<void> => {
-    let res: Response;
+  const receive = async (source: WebhookSource, req: http.IncomingMessage): Promise<[number, unknown]> => {
+    let type = '';
+    let locationId = '';
     try {
-      res = await fetch(`${cfg.ghlApiBaseUrl}/locations/${encodeURIComponent(locationId)}`, {
-        headers: { authorization: `Bearer ${token}`, version: '2021-07-28', accept: 'application/json' },
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch (e) {
-      throw new HttpFailure(502, `Could not reach GHL to check the token: ${(e as Error).message}`);
-    }
-    const body = (await res.json().catch(() => ({}))) as { location?: { id?: string }; id?: string };
-    if (res.status === 401) throw new HttpFailure(401, 'GHL rejected the access token (expired or revoked); reconnect the GHL account');
-    if (res.status === 403 || res.status === 400 || res.status === 404 || res.status === 422) {
-      throw new HttpFailure(403, `The GHL token has no access to location ${locationId}`);
-    }
-    if (!res.ok) throw new HttpFailure(502, `GHL answered ${res.status} while checking the token; try again`);
-    const id = body.location?.id ?? body.id;
-    if (id !== locationId) throw new HttpFailure(403, `The GHL token has no access to location ${locationId}`);
-  };
-
-  const receive = async (req: http.IncomingMessage): Promise<[number, unknown]> => {
-    const raw = await readBody(req, cfg.maxBodyBytes);
-    const sig = checkSignature(raw, req.headers, cfg.keys);
-    if (!sig.ok) throw new HttpFailure(401, `Signature check failed: ${sig.reason}`);
-    const body = parseObject(raw);
-    const type = typeof body.type === 'string' ? body.type : '';
-    if (!type) throw new HttpFailure(400, 'Webhook has no "type"');
-    const ts = body.timestamp;
-    const receivedAt = Date.now();
-    let at = receivedAt;
-    if (ts !== undefined || cfg.requireTimestamp) {
-      at = typeof ts === 'string' || typeof ts === 'number' ? new Date(ts).getTime() : NaN;
-      if (!Number.isFinite(at)) throw new HttpFailure(400, 'Webhook has no valid "timestamp"');
-      if (Math.abs(Date.now() - at) > cfg.maxAgeSeconds * 1000) {
-        throw new HttpFailure(400, `Webhook timestamp ${String(ts)} is more than ${cfg.maxAgeSeconds} s from now (stale or replayed)`);
+      const raw = await readBody(req, cfg.maxBodyBytes);
+      source.verify(raw, req.headers);
+      const parsed = source.parse(raw, parseObject(raw), now());
+      if ('ignore' in parsed) {
+        ({ type, locationId } = parsed);
+        counters.webhooks[parsed.ignore] += 1;
+        log.info({ source: source.name, reason: parsed.ignore, type, locationId }, 'webhook ignored');
+        return [200, { ok: true, ignored: parsed.why }];
       }
-    }
-    const id =
-      typeof body.webhookId === 'string' && body.webhookId
-        ? `wh:${body.webhookId}`
-        : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-    if (pending >= cfg.maxPending) {
-      throw new HttpFailure(429, `Relay backlog full (${pending} undelivered events)`, { 'retry-after': '600' });
-    }
-    let result;
-    try {
-      result = await store.recordEvent(
-        { id, type, locationId: locationOf(body), body: raw.toString('utf8'), receivedAt },
-        { removeLocation: type === 'UNINSTALL' && !!locationOf(body), contact: contactTagsUpdate(body, at) },
-      );
+      const e = parsed.event;
+      ({ type, locationId } = e);
+      const t = now();
+      if (t - e.at > cfg.maxAgeSeconds * 1000) {
+        throw new Refusal(
+          400,
+          'too_old',
+          `Webhook timestamp ${new Date(e.at).toISOString()} is older than ${cfg.maxAgeSeconds} s (RELAY_MAX_AGE_SECONDS, the window in which webhookIds are remembered): refused, it could be a replay`,
+        );
+      }
+      if (e.at - t > cfg.maxFutureSeconds * 1000) {
+        throw new Refusal(
+          400,
+          'in_future',
+          `Webhook timestamp ${new Date(e.at).toISOString()} is more than ${cfg.maxFutureSeconds} s ahead`,
+        );
+      }
+      const retryLater = { 'retry-after': String(cfg.retryAfterSeconds) };
+      if (pending >= cfg.maxPending)
+        throw new Refusal(429, 'backlog_full', `Relay backlog full (${pending} undelivered events)`, retryLater);
+      let result;
+      try {
+        result = await store.recordEvent({ id: e.id, type, locationId, body: raw.toString('utf8'), receivedAt: t }, e.record);
+      } catch (err) {
+        log.error({ source: source.name, type, locationId, error: (err as Error).message }, 'could not store the event');
+        // A retryable answer: GHL retries any non-2xx (and, under its older policy, only a 429).
+        throw new Refusal(429, 'store_failed', 'Relay could not store the event; retry later', retryLater);
+      }
+      if (result.duplicate) {
+        counters.webhooks.duplicate += 1;
+        // A sender's redelivery after a lost answer, or a replay: acknowledged, not delivered again.
+        log.info({ source: source.name, type, locationId, eventId: e.id }, 'duplicate webhook: not delivered again');
+        return [200, { ok: true, duplicate: true }];
+      }
+      if (result.removed !== undefined) {
+        counters.uninstallRemoved += result.removed;
+        log.info({ source: source.name, type, locationId, removed: result.removed }, 'uninstall: subscriptions removed');
+      }
+      counters.webhooks[result.queued ? 'queued' : 'unrouted'] += 1;
+      pending += result.queued;
+      if (result.queued) deliverer.kick();
+      return [200, { ok: true, queued: result.queued }];
     } catch (e) {
-      say(`could not store event ${id}: ${(e as Error).message}`);
-      // GHL retries a webhook only after a 429 (ghl-api.md §5.1): an event we could not store is asked again.
-      throw new HttpFailure(429, 'Relay could not store the event; retry later', { 'retry-after': '600' });
+      if (e instanceof Refusal) {
+        counters.refused[e.reason] += 1;
+        log.warn({ source: source.name, reason: e.reason, status: e.status, type, locationId, detail: e.message }, 'webhook refused');
+      }
+      throw e;
     }
-    if (result.duplicate) return [200, { ok: true, duplicate: true }];
-    pending += result.queued;
-    if (result.queued) deliverer.kick();
-    return [200, { ok: true, queued: result.queued }];
   };
 
   const subscribe = async (req: http.IncomingMessage): Promise<[number, unknown]> => {
     const body = parseObject(await readBody(req, 16 * 1024));
-    const source = typeof body.source === 'string' && body.source !== 'ghl' ? sources.sources.get(body.source) : undefined;
-    if (typeof body.source === 'string' && body.source !== 'ghl' && !source) throw new HttpFailure(400, `Unknown "source" ${body.source}`);
-    if (source) return sources.subscribe(source, bearer(req.headers, source.tokenOf), body);
-    const token = bearer(req.headers);
-    const { locationId, event, targetUrl } = body;
-    if (typeof locationId !== 'string' || !ID.test(locationId)) throw new HttpFailure(400, '"locationId" must be a GHL location id');
-    if (typeof event !== 'string' || !(SUBSCRIBABLE_EVENTS as readonly string[]).includes(event)) {
-      throw new HttpFailure(400, `"event" must be one of ${SUBSCRIBABLE_EVENTS.join(', ')}`);
+    // `"source": "ecwid"` (relay/sources/ecwid.ts) names its key its own way; no source = GHL.
+    const source = body.source === undefined ? ghl : sources.get(String(body.source));
+    if (!source || (source !== ghl && !source.subscriptionKey)) throw new HttpFailure(400, `Unknown "source" ${String(body.source)}`);
+    const token = bearer(req.headers, source.tokenName);
+    const { event, targetUrl } = body;
+    const locationId = source.subscriptionKey ? source.subscriptionKey(body) : body.locationId;
+    if (typeof locationId !== 'string' || !(source.subscriptionKey || ID.test(locationId))) {
+      throw new HttpFailure(400, '"locationId" must be a GHL location id');
+    }
+    if (typeof event !== 'string' || !source.subscribableEvents.includes(event)) {
+      throw new HttpFailure(400, `"event" must be one of ${source.subscribableEvents.join(', ')}`);
     }
     if (typeof targetUrl !== 'string' || !isAllowedTarget(targetUrl, cfg.allowedTargets)) {
       throw new HttpFailure(400, `"targetUrl" must be a URL under ${cfg.allowedTargets.join(' or ')}`);
     }
-    await checkToken(token, locationId);
-    const sub = { id: randomUUID(), locationId, event, targetUrl, createdAt: Date.now() };
+    const { companyId } = await source.checkAccess(token, locationId);
+    const sub = { id: randomUUID(), locationId, event, targetUrl, createdAt: now(), companyId };
     await store.addSubscription(sub);
-    say(`subscribed ${sub.id}: ${event} of ${locationId}`);
-    return [201, { id: sub.id, locationId, event, targetUrl }];
+    log.info({ source: source.name, subscriptionId: sub.id, type: event, locationId }, 'subscribed');
+    const key = source.describeKey ? source.describeKey(locationId) : { locationId };
+    return [201, { id: sub.id, ...key, event, targetUrl }];
   };
 
   const unsubscribe = async (req: http.IncomingMessage, id: string): Promise<[number, unknown]> => {
     const sub = await store.getSubscription(id);
-    const source = sub && sources.sourceOfScope(sub.locationId);
-    const token = bearer(req.headers, source ? source.tokenOf : 'GHL');
+    const source = sub ? sourceOfKey(sub.locationId) : ghl;
+    const token = bearer(req.headers, source.tokenName);
     if (!sub) throw new HttpFailure(404, `No subscription ${id} (already removed)`);
-    if (source) return sources.unsubscribe(source, token, sub);
-    await checkToken(token, sub.locationId);
+    await source.checkAccess(token, sub.locationId);
     await store.removeSubscription(id);
-    say(`unsubscribed ${id}`);
+    log.info({ subscriptionId: id, type: sub.event, locationId: sub.locationId }, 'unsubscribed');
     return [200, { id, removed: true }];
   };
 
   const route = async (req: http.IncomingMessage): Promise<[number, unknown]> => {
     const url = new URL(req.url ?? '/', 'http://relay');
     const method = req.method ?? 'GET';
-    if (url.pathname === '/webhooks/ghl' && method === 'POST') return receive(req);
     const hook = /^\/webhooks\/([a-z0-9-]+)$/.exec(url.pathname);
-    const source = hook && sources.sources.get(hook[1] as string);
-    if (source && method === 'POST') return sources.receive(source, req, url);
+    const source = hook ? sources.get(hook[1] as string) : undefined;
+    if (source && method === 'POST') {
+      // Every answer to GHL counts for its circuit breaker (2xx = success), refusals included.
+      if (source !== ghl) return receive(source, req);
+      return receive(source, req).then(
+        (answer) => {
+          counters.answers.record(now(), true);
+          return answer;
+        },
+        (e: unknown) => {
+          counters.answers.record(now(), false);
+          throw e;
+        },
+      );
+    }
     if (url.pathname === '/subscriptions' && method === 'POST') return subscribe(req);
     const m = /^\/subscriptions\/([^/]+)$/.exec(url.pathname);
     if (m && method === 'DELETE') return unsubscribe(req, decodeURIComponent(m[1] as string));
-    if (url.pathname === '/healthz' && method === 'GET')
-      return [200, { ok: true, store: store.kind, ...(await store.stats()), sources: sources.counters }];
+    if (url.pathname === '/healthz' && method === 'GET') {
+      return [200, { ok: true, store: store.kind, ...(await store.stats()), ...counters.snapshot(now()) }];
+    }
     throw new HttpFailure(404, `No route ${method} ${url.pathname}`);
   };
 
@@ -175,7 +206,7 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
       },
       (e: unknown) => {
         const f = e instanceof HttpFailure ? e : new HttpFailure(500, 'Relay error');
-        if (!(e instanceof HttpFailure)) say(`error: ${(e as Error).stack ?? String(e)}`);
+        if (!(e instanceof HttpFailure)) log.error({ error: (e as Error).stack ?? String(e) }, 'unexpected error');
         if (res.headersSent) return void res.destroy();
         res.writeHead(f.status, {
           'content-type': 'application/json',
@@ -188,8 +219,7 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
   });
   server.requestTimeout = 30_000;
   // Idle keep-alive connections stay open longer than a load balancer's or GHL's client keeps them
-  // (ALB: 60 s), so the relay is never the side that closes one as a request is being sent on it:
-  // GHL does not retry a webhook whose connection was reset.
+  // (ALB: 60 s), so the relay is never the side that closes one as a request is being sent on it.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
@@ -204,6 +234,7 @@ export async function startRelay(cfg: RelayConfig, opts: { store?: RelayStore } 
     port,
     store,
     deliverer,
+    counters,
     close: async () => {
       clearInterval(refreshPending);
       clearInterval(pruner);

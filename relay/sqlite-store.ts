@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   location_id TEXT NOT NULL,
   event TEXT NOT NULL,
   target_url TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  company_id TEXT
 );
 CREATE INDEX IF NOT EXISTS subscriptions_route ON subscriptions (location_id, event);
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -84,6 +85,7 @@ const toSubscription = (r: Row): Subscription => ({
   event: String(r.event),
   targetUrl: String(r.target_url),
   createdAt: Number(r.created_at),
+  ...(r.company_id ? { companyId: String(r.company_id) } : {}),
 });
 
 export class SqliteStore implements RelayStore {
@@ -95,6 +97,10 @@ export class SqliteStore implements RelayStore {
     this.db = new (loadSqlite().DatabaseSync)(file);
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 5000;`);
     this.db.exec(SCHEMA);
+    // Files made before company_id existed get it added.
+    const columns = this.db.prepare(`PRAGMA table_info(subscriptions)`).all() as Row[];
+    if (!columns.some((c) => c.name === 'company_id')) this.db.exec(`ALTER TABLE subscriptions ADD COLUMN company_id TEXT`);
+    this.db.exec(`CREATE INDEX IF NOT EXISTS subscriptions_company ON subscriptions (company_id)`);
     this.stmt(`UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0`).run();
   }
 
@@ -166,11 +172,19 @@ export class SqliteStore implements RelayStore {
       );
       if (Number(inserted.changes) === 0) return { duplicate: true, queued: 0 };
       if (opts.contact) this.trackTags(e, opts.contact);
-      if (opts.removeLocation) {
-        this.stmt(`DELETE FROM deliveries WHERE subscription_id IN (SELECT id FROM subscriptions WHERE location_id = ?)`).run(e.locationId);
-        this.stmt(`DELETE FROM subscriptions WHERE location_id = ?`).run(e.locationId);
-        this.stmt(`DELETE FROM contact_tags WHERE location_id = ?`).run(e.locationId);
-        return { duplicate: false, queued: 0 };
+      if (opts.removeLocation || opts.removeCompany) {
+        const locations = opts.removeLocation
+          ? [e.locationId]
+          : (this.stmt(`SELECT DISTINCT location_id FROM subscriptions WHERE company_id = ?`).all(opts.removeCompany!) as Row[]).map((r) =>
+              String(r.location_id),
+            );
+        let removed = 0;
+        for (const loc of locations) {
+          this.stmt(`DELETE FROM deliveries WHERE subscription_id IN (SELECT id FROM subscriptions WHERE location_id = ?)`).run(loc);
+          removed += Number(this.stmt(`DELETE FROM subscriptions WHERE location_id = ?`).run(loc).changes);
+          this.stmt(`DELETE FROM contact_tags WHERE location_id = ?`).run(loc);
+        }
+        return { duplicate: false, queued: 0, removed };
       }
       const queued = this.stmt(
         `INSERT INTO deliveries (event_id, subscription_id, target_url, next_at)
@@ -198,12 +212,13 @@ export class SqliteStore implements RelayStore {
 
   async addSubscription(s: Subscription): Promise<void> {
     await this.tx(() =>
-      this.stmt(`INSERT INTO subscriptions (id, location_id, event, target_url, created_at) VALUES (?, ?, ?, ?, ?)`).run(
+      this.stmt(`INSERT INTO subscriptions (id, location_id, event, target_url, created_at, company_id) VALUES (?, ?, ?, ?, ?, ?)`).run(
         s.id,
         s.locationId,
         s.event,
         s.targetUrl,
         s.createdAt,
+        s.companyId ?? null,
       ),
     );
   }
@@ -223,7 +238,7 @@ export class SqliteStore implements RelayStore {
   async claimDue(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
     return this.tx(() => {
       const rows = this.stmt(
-        `SELECT d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at
+        `SELECT d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at, e.type, e.location_id
            FROM deliveries d JOIN events e ON e.id = d.event_id
            WHERE d.state = 'pending' AND d.next_at <= ? AND d.lease_until <= ?
            ORDER BY d.next_at, d.id LIMIT ?`,
@@ -239,6 +254,8 @@ export class SqliteStore implements RelayStore {
           body: String(r.body),
           attempts: Number(r.attempts) + 1,
           receivedAt: Number(r.received_at),
+          type: String(r.type),
+          locationId: String(r.location_id),
         };
       });
     });

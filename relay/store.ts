@@ -21,6 +21,8 @@ export interface Subscription {
   event: string;
   targetUrl: string;
   createdAt: number;
+  /** The location's company (GHL agency), learnt when subscribing: an agency-level UNINSTALL names only it. */
+  companyId?: string;
 }
 
 export interface Delivery {
@@ -32,6 +34,9 @@ export interface Delivery {
   /** Attempts made so far, including the one this claim is for. */
   attempts: number;
   receivedAt: number;
+  /** The event's type and location, for log lines. */
+  type: string;
+  locationId: string;
 }
 
 /**
@@ -52,6 +57,8 @@ export interface ContactTagsUpdate {
 export interface RecordOptions {
   /** GHL's UNINSTALL: drop the location's subscriptions (and remembered tags) in the same transaction. */
   removeLocation?: boolean;
+  /** GHL's agency-level UNINSTALL: the same for every location of this company. */
+  removeCompany?: string;
   contact?: ContactTagsUpdate;
 }
 
@@ -59,6 +66,8 @@ export interface RecordResult {
   duplicate: boolean;
   /** Deliveries queued for the event (0 for a duplicate or when nobody subscribed). */
   queued: number;
+  /** Subscriptions an UNINSTALL removed. */
+  removed?: number;
 }
 
 export interface StoreStats {
@@ -91,7 +100,7 @@ export interface RelayStore {
   bury(deliveryId: string, error: string): Promise<void>;
   /** When the next pending delivery is due (epoch ms), or undefined if none. */
   nextDueAt(): Promise<number | undefined>;
-  /** Forgets events older than `before` that have nothing left to deliver (replays are refused by timestamp by then). */
+  /** Forgets events older than `before` that have nothing left to deliver (bodies that old are refused by their timestamp). */
   prune(before: number): Promise<number>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;

@@ -1,53 +1,50 @@
+import type { WebhookOutcome } from '../counters.js';
 import type { Headers } from '../http.js';
+import type { RecordOptions } from '../store.js';
 
 /**
- * What is specific to one webhook source (Ecwid today; GHL's own path predates this interface):
- * how a webhook is verified and parsed, which key it is routed by, and how a subscriber proves
- * access to that key. Storage, de-duplication, delivery, retries, logs and counters are shared
- * (relay/sources/routes.ts, store.ts, deliver.ts): a new source is one more module like ecwid.ts.
+ * What a webhook sender (GHL; later others) must tell the relay. Everything else — the age window,
+ * de-duplication, storing, back-pressure, delivery, counters and log lines — is shared (server.ts).
  */
 
-/** One verified webhook, ready for the shared store. */
-export interface SourceEvent {
-  /** Unique per source and event (the source's event id), prefixed with the source name. */
+export interface ParsedWebhook {
+  /** De-duplication id, namespaced by source (e.g. `wh:<GHL webhookId>`). */
   id: string;
-  /** The source's event type; subscriptions name it. */
   type: string;
-  /** What subscriptions are routed by, prefixed with the source name (e.g. `ecwid:1003`). */
-  scope: string;
-  /** The raw body, delivered as received. */
-  body: string;
+  /** The routing key subscriptions are made for (GHL: the sub-account's `locationId`). */
+  locationId: string;
+  /** When the sender created the event (epoch ms): the age window is measured from it. */
+  at: number;
+  /** What storing it also does (UNINSTALL, remembered tags). */
+  record: RecordOptions;
 }
 
-/** A webhook or subscription the source refuses: `reason` is the counter and log key. */
-export class SourceRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export type ParseResult =
+  | { event: ParsedWebhook }
+  | { ignore: Exclude<WebhookOutcome, 'queued' | 'unrouted' | 'duplicate'>; type: string; locationId: string; why: string };
 
 export interface WebhookSource {
-  /** `POST /webhooks/{name}`; subscriptions say `"source": name`. */
+  /** `POST /webhooks/<name>`. */
   readonly name: string;
-  /** The event types a subscription may name. */
-  readonly events: readonly string[];
-  /** Whose token a subscriber sends (for messages). */
-  readonly tokenOf: string;
+  /** Throws a Refusal (401) unless the raw body is signed by the sender. */
+  verify(raw: Buffer, headers: Headers): void;
+  /** Reads a verified body; throws a Refusal (400) for one the relay cannot use. */
+  parse(raw: Buffer, body: Record<string, unknown>, now: number): ParseResult;
+  /** Event types a subscription may ask for. */
+  readonly subscribableEvents: readonly string[];
   /**
-   * How long an event id must be remembered so that no redelivery by the source is taken twice
-   * (the source's retry horizon, older events being refused by their signed time).
+   * Proves that `token` may read `locationId` (throws an HttpFailure otherwise) and says which
+   * company (GHL agency) it belongs to, so that an agency-level UNINSTALL can find it.
    */
-  readonly dedupeHorizonMs: number;
-  /** Verifies and parses one webhook; throws SourceRefusal. `now` is epoch ms. */
-  accept(raw: Buffer, headers: Headers, query: URLSearchParams, now: number): SourceEvent;
-  /** The routing scope a subscription body names (e.g. its `storeId`); throws SourceRefusal (400). */
-  scopeOf(body: Record<string, unknown>): string;
-  /** Proves that `token` may read `scope` (one call to the source's API; the token is used for nothing else). */
-  checkAccess(token: string, scope: string): Promise<void>;
-  /** What a subscription answer shows of its scope (e.g. `{ storeId }`). */
-  describeScope(scope: string): Record<string, unknown>;
+  checkAccess(token: string, locationId: string): Promise<{ companyId?: string }>;
+  /** Whose token a subscriber sends (GHL when unset). */
+  readonly tokenName?: string;
+  /**
+   * A source other than GHL: the routing key a subscription body names (e.g. Ecwid's `storeId` →
+   * `ecwid:<storeId>`; throws an HttpFailure 400), whether a stored key is this source's, and what
+   * a subscription answer shows of the key.
+   */
+  subscriptionKey?(body: Record<string, unknown>): string;
+  ownsKey?(locationId: string): boolean;
+  describeKey?(locationId: string): Record<string, unknown>;
 }

@@ -220,19 +220,32 @@ describe('relay: what it refuses from GHL', () => {
     expect((await postWebhook(relay.url, event, { key: keys.ed25519 })).body).toEqual({ ok: true, duplicate: true });
   });
 
-  test('stale, future and missing timestamps are refused (400) before anything is stored', async () => {
+  test('any age within RELAY_MAX_AGE_SECONDS is taken (GHL re-sends the original timestamp); older, future and missing → 400', async () => {
     const relay = await relayWith();
     const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-    const stale = ghlEvent('ContactCreate', loc, { timestamp: at(-301_000) });
+    const week = 7 * 86_400_000;
+    const tooOld = ghlEvent('ContactCreate', loc, { timestamp: at(-week - 60_000) });
     const future = ghlEvent('ContactCreate', loc, { timestamp: at(301_000) });
     const { timestamp: _t, ...missing } = ghlEvent('ContactCreate', loc);
     const garbage = ghlEvent('ContactCreate', loc, { timestamp: 'yesterday' });
-    const fresh = ghlEvent('ContactCreate', loc, { timestamp: at(-250_000) });
-    const res = await Promise.all([stale, future, missing, garbage, fresh].map((e) => postWebhook(relay.url, e, { key: keys.ed25519 })));
-    expect(res.map((r) => r.status)).toEqual([400, 400, 400, 400, 200]);
-    expect(res[0]!.body.error).toBe(`Webhook timestamp ${stale.timestamp} is more than 300 s from now (stale or replayed)`);
+    const retried = ghlEvent('ContactCreate', loc, { timestamp: at(-40 * 60_000) });
+    const resentDaysLater = ghlEvent('ContactCreate', loc, { timestamp: at(-week + 60_000) });
+    const res = await Promise.all(
+      [tooOld, future, missing, garbage, retried, resentDaysLater].map((e) => postWebhook(relay.url, e, { key: keys.ed25519 })),
+    );
+    expect(res.map((r) => r.status)).toEqual([400, 400, 400, 400, 200, 200]);
+    expect(res[0]!.body.error).toBe(
+      `Webhook timestamp ${tooOld.timestamp} is older than 604800 s (RELAY_MAX_AGE_SECONDS, the window in which webhookIds are remembered): refused, it could be a replay`,
+    );
+    expect(res[1]!.body.error).toBe(`Webhook timestamp ${future.timestamp} is more than 300 s ahead`);
     expect(res[2]!.body.error).toBe('Webhook has no valid "timestamp"');
-    expect((await relay.store.stats()).events).toBe(1);
+    expect((await relay.store.stats()).events).toBe(2);
+    expect(relay.counters.refused).toMatchObject({ too_old: 1, in_future: 1, no_timestamp: 2 });
+    const shorter = await relayWith({ RELAY_MAX_AGE_SECONDS: '3600' });
+    expect((await postWebhook(shorter.url, retried, { key: keys.ed25519 })).status).toBe(200);
+    expect(
+      (await postWebhook(shorter.url, ghlEvent('ContactCreate', loc, { timestamp: at(-3_700_000) }), { key: keys.ed25519 })).status,
+    ).toBe(400);
   });
 
   test('oversized bodies → 413; malformed or non-object JSON and a missing type → 400 (even when signed)', async () => {
@@ -272,7 +285,7 @@ describe('relay: what it refuses from GHL', () => {
     expect((await relay.store.stats()).events).toBe(0);
   });
 
-  test('an event that cannot be stored is answered 429 (GHL retries only 429s), and the sandbox retries it', async () => {
+  test("an event that cannot be stored is answered 429 (retried under GHL's current and older policy), and the sandbox retries it", async () => {
     const real = new SqliteStore(':memory:');
     let failures = 1;
     const failing: RelayStore = Object.assign(Object.create(real) as RelayStore, {
@@ -296,7 +309,7 @@ describe('relay: what it refuses from GHL', () => {
     const refused = await postWebhook(direct.url, ghlEvent('ContactCreate', loc), { key: keys.ed25519 });
     expect([refused.status, refused.headers.get('retry-after'), refused.body]).toEqual([
       429,
-      '600',
+      '60',
       { error: 'Relay could not store the event; retry later' },
     ]);
   });

@@ -74,10 +74,30 @@ export const storeContract = (open: () => Promise<RelayStore>) => {
     await store.addSubscription(sub('s2', 'locB'));
     await store.recordEvent(event('e1'));
     await store.recordEvent(event('e2', 'ContactCreate', 'locB'));
-    expect(await store.recordEvent(event('u1', 'UNINSTALL'), { removeLocation: true })).toEqual({ duplicate: false, queued: 0 });
+    expect(await store.recordEvent(event('u1', 'UNINSTALL'), { removeLocation: true })).toEqual({
+      duplicate: false,
+      queued: 0,
+      removed: 1,
+    });
     expect(await store.getSubscription('s1')).toBeUndefined();
     expect((await store.getSubscription('s2'))?.locationId).toBe('locB');
     expect((await store.claimDue(2000, 10, 30_000)).map((d) => d.eventId)).toEqual(['e2']);
+  });
+
+  test('an agency-level UNINSTALL (removeCompany) drops the subscriptions of every location of that company only', async () => {
+    await store.addSubscription({ ...sub('s1', 'locA'), companyId: 'co1' });
+    await store.addSubscription({ ...sub('s2', 'locB', 'TaskCreate'), companyId: 'co1' });
+    await store.addSubscription({ ...sub('s3', 'locC'), companyId: 'co2' });
+    await store.addSubscription(sub('s4', 'locD'));
+    await store.recordEvent(event('e1'));
+    expect(await store.getSubscription('s1')).toEqual({ ...sub('s1', 'locA'), companyId: 'co1' });
+    const uninstall = { ...event('u1', 'UNINSTALL', ''), locationId: '' };
+    expect(await store.recordEvent(uninstall, { removeCompany: 'co1' })).toEqual({ duplicate: false, queued: 0, removed: 2 });
+    expect(await store.getSubscription('s1')).toBeUndefined();
+    expect(await store.getSubscription('s2')).toBeUndefined();
+    expect((await store.getSubscription('s3'))?.companyId).toBe('co2');
+    expect(await store.getSubscription('s4')).toEqual(sub('s4', 'locD'));
+    expect(await store.stats()).toMatchObject({ pending: 0, subscriptions: 2 });
   });
 
   test('prune forgets delivered events older than the cut-off, keeps those still to deliver', async () => {

@@ -1,0 +1,35 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+/**
+ * The relay's structured log: one JSON line per event (pino), `log.info/warn/error({ ...fields }, 'message')`.
+ * Fields name what happened (reason, type, locationId, status, attempt); they never carry a token or a
+ * webhook body — callers pass only those fields, and `redact` removes the usual suspects should one slip in.
+ */
+
+export type RelayLog = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+
+export interface LogOptions {
+  /** No output at all (tests, RELAY_QUIET). */
+  quiet?: boolean;
+  /** Where lines go (default stdout); tests pass a stream to read the lines back. */
+  destination?: DestinationStream;
+  level?: string;
+}
+
+export const createLog = (opts: LogOptions = {}): RelayLog =>
+  pino(
+    {
+      level: opts.quiet ? 'silent' : (opts.level ?? 'info'),
+      base: { service: 'relay' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: ['token', 'authorization', 'body', 'headers', '*.authorization', '*.token'], remove: true },
+    },
+    opts.destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+
+/** Collects log lines in memory (tests): every line parsed back to its JSON object. */
+export const memoryLog = () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination: DestinationStream = { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) };
+  return { lines, log: createLog({ destination }) };
+};
