@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Non-interactive check that `zapier-platform invoke` works for the Ecwid app against the Ecwid
 # sandbox, with an ecwid/.env made from ecwid/.env.example: `invoke auth start` completes the OAuth
-# dance (scripts/fake-browser.ts plays the browser), then auth test, the three triggers and the
+# dance (scripts/fake-browser.ts plays the browser; the repo's CLI patch hands getAccessToken the
+# redirect's store_id, as Zapier does, see docs/ecwid-app.md), then auth test, the three triggers and the
 # search run. Restores any ecwid/.env. Run from anywhere: `bash ecwid/invoke-check.sh`.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -33,6 +34,9 @@ run() { echo "\$ (ecwid) zapier-platform invoke $*"; zapier-platform invoke "$@"
 BROWSER="$root/scripts/fake-browser.sh" FAKE_BROWSER_LOG="$work/browser.log" run auth start
 grep -q '^authData_access_token=' .env || fail "auth start wrote no access token to .env"
 grep -Eq "^authData_store_id='?1003" .env || fail "auth start wrote no store_id to .env"
+# The code went to …/token/{store_id} (the store_id of Ecwid's redirect), never to the retired …/token.
+tokens="$(curl -fs "http://127.0.0.1:$port/_sandbox/requests" | grep -o '"path":"/api/oauth/token[^"]*","query":{[^}]*},"status":[0-9]*' || true)"
+[ "$tokens" = '"path":"/api/oauth/token/1003","query":{},"status":200' ] || fail "the code exchange was not one POST /api/oauth/token/1003 answered 200: ${tokens:-none}"
 
 run auth test
 grep -q 'Maple & Rye Goods (Demo)' "$work/out" || fail "auth test did not return the store name"

@@ -4,7 +4,9 @@
  * New or Updated Customer and Deleted Customer triggers, polled with Zapier's dedupe semantics),
  * then makes a customer register, be edited twice and be deleted in the Ecwid store, runs the GHL
  * steps once per change, checks what GHL holds after each, and reports every step with its
- * request count. Customer data comes from fixtures/ecwid/.
+ * request count. Customer data comes from fixtures/ecwid/. Then the instant variants: GHL's webhooks
+ * (relay/demo.ts) and flows 2 and 3 from Ecwid's webhooks through the relay, timed per event
+ * (recipes/ecwid-instant.ts); the polling flows above stay the no-setup alternative.
  */
 import { implementedOperations, startSandbox, type Sandbox } from '../sandbox/server.js';
 import { loadEcwidEvent } from './ecwid.js';
@@ -12,6 +14,7 @@ import { startEcwidSandbox } from '../ecwid/sandbox/server.js';
 import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
 import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
 import { runInstantZap } from '../relay/demo.js';
+import { runEcwidInstant } from './ecwid-instant.js';
 import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../sandbox/automation.js';
 import { startWelcomeWorkflow, stopAutomations } from './ecwid-automation.js';
 
@@ -95,6 +98,15 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       'Ecwid connection label is the store name',
       ecwid.connectionLabel === ecwidSandbox.state.store.name,
       ecwid.connectionLabel,
+    );
+    const exchanges = ecwidSandbox.requests
+      .filter((r) => r.path.startsWith('/api/oauth/token'))
+      .map((r) => `${r.method} ${r.path} → ${r.status}`);
+    check(
+      'connect',
+      "the Ecwid code was exchanged at …/token/{store_id of Ecwid's redirect}, never at the retired …/token",
+      exchanges.length === 1 && exchanges[0] === `POST /api/oauth/token/${ecwidSandbox.state.store.id} → 200`,
+      exchanges.join(', '),
     );
 
     // Zapier's polling semantics: switching a Zap on polls once and only records what it sees.
@@ -416,6 +428,8 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
 
   // Instant triggers (relay/demo.ts): its own sandbox, the webhook relay and REST-hook Zaps.
   checks.push(...(await runInstantZap(log)).checks);
+  // Flows 2 and 3 from Ecwid's webhooks through the relay (recipes/ecwid-instant.ts), with per-event latency.
+  checks.push(...(await runEcwidInstant(log)).checks);
 
   const result: DemoResult = {
     ok: checks.length > 0 && checks.every((c) => c.ok),
@@ -430,10 +444,10 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     `── Summary: ${checks.filter((c) => c.ok).length}/${checks.length} checks passed; ${zap.steps.filter((s) => s.kind !== 'filter').length} Zap steps; ${result.requests} GHL requests (incl. OAuth); ${result.refreshes} token refresh(es)`,
   );
   log(`   ${ecwidSandbox.requests.length} Ecwid requests (incl. OAuth); ${zap.steps.filter((st) => st.kind === 'triggers').length} polls`);
-  for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'instant', 'demo']) {
+  for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'instant', 'ecwid-instant', 'demo']) {
     const mine = checks.filter((c) => c.flow === flow);
     if (mine.length)
-      log(`   ${flow.padEnd(8)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);
+      log(`   ${flow.padEnd(13)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);
   }
   return result;
 };

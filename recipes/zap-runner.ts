@@ -79,8 +79,9 @@ const connectThroughOAuth = async (
   if (approved.status !== 302 || !location) throw new Error(`Approving did not redirect (HTTP ${approved.status})`);
   const back = new URL(location);
   if (back.searchParams.get('state') !== state) throw new Error('The state did not come back unchanged');
+  // Zapier hands getAccessToken every query parameter of the redirect (Ecwid adds store_id), plus redirect_uri.
   const authData = await call(oauth.getAccessToken, {
-    inputData: { code: back.searchParams.get('code'), redirect_uri: redirectUri, state },
+    inputData: { ...Object.fromEntries(back.searchParams), redirect_uri: redirectUri },
   });
   const tested = await call(authentication.test, { authData });
   const connectionLabel = await call(authentication.connectionLabel, { authData, inputData: tested });

@@ -16,7 +16,7 @@ export interface LogOptions {
   level?: string;
 }
 
-export const createLog = (opts: LogOptions = {}): RelayLog =>
+export const createLog = (opts: LogOptions = {}): Logger =>
   pino(
     {
       level: opts.quiet ? 'silent' : (opts.level ?? 'info'),
@@ -33,3 +33,12 @@ export const memoryLog = () => {
   const destination: DestinationStream = { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) };
   return { lines, log: createLog({ destination }) };
 };
+
+/**
+ * The process-wide log of `npm run relay` / the image: `RELAY_LOG_LEVEL` (trace … fatal, silent) sets the
+ * level; `RELAY_QUIET=true` is `silent`.
+ */
+export const log = createLog({
+  quiet: /^(1|true|yes|on)$/i.test(process.env.RELAY_QUIET ?? ''),
+  level: process.env.RELAY_LOG_LEVEL || 'info',
+});

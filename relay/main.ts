@@ -1,18 +1,37 @@
-/** `npm run relay`: the webhook relay, configured from the environment (relay/README.md). */
+/** The relay's entry point (`npm run relay`; `npm start` in relay/, the image's command): configured from the environment (relay/README.md). */
 import { loadConfig } from './config.js';
+import { log } from './log.js';
 import { startRelay } from './server.js';
 
 const cfg = loadConfig();
 const relay = await startRelay(cfg);
-console.log(
-  `[relay] listening on ${relay.url} (store: ${relay.store.kind}${relay.store.kind === 'sqlite' ? ` ${cfg.sqlitePath}` : ''}; targets: ${cfg.allowedTargets.join(', ')})`,
+log.info(
+  {
+    url: relay.url,
+    store: relay.store.kind,
+    ...(relay.store.kind === 'sqlite' ? { sqlitePath: cfg.sqlitePath } : {}),
+    targets: cfg.allowedTargets,
+  },
+  `listening on ${relay.url}`,
 );
-const stop = (signal: string) => {
-  console.log(`[relay] ${signal}: finishing deliveries in flight`);
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  // A second signal while stopping (an impatient Ctrl-C) does not cut the deliveries in flight short.
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping: finishing deliveries in flight, then closing the store');
   relay.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
+    () => {
+      log.info({ signal }, 'stopped');
+      log.flush();
+      process.exit(0);
+    },
+    (e: unknown) => {
+      log.error({ signal, err: (e as Error).message }, 'stop failed');
+      log.flush();
+      process.exit(1);
+    },
   );
 };
-process.once('SIGTERM', () => stop('SIGTERM'));
-process.once('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

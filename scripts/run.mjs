@@ -11,17 +11,20 @@
  * 2. Picks Node: the host's own when it is 22 or newer (the Node that runs npm, else the one running
  *    this file), else the Node 22 package that npm installed for this platform
  *    (tools/node22: one optional package per platform). It says so when it falls back.
- * 3. Runs the tool's JavaScript entry with that Node (a `.ts` file through tsx), with that Node's
- *    folder and node_modules/.bin first on PATH, so the tool's own child processes (npm scripts,
- *    `node …`) get the same Node.
+ * 3. Runs the tool's JavaScript entry with that Node (a `.ts` file with tsx's loader imported into
+ *    that one process), with that Node's folder and node_modules/.bin first on PATH, so the tool's
+ *    own child processes (npm scripts, `node …`) get the same Node.
+ * 4. Passes SIGINT, SIGTERM and SIGHUP on to the tool and waits for it, then exits as the tool did
+ *    (its exit code, or the same signal): `kill <npm's pid>` or Ctrl-C lets a server such as the
+ *    relay or the sandbox stop gracefully.
  *
  * Plain JavaScript with no dependencies: it must run before anything is installed, on Node 18+.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MIN_MAJOR = 22;
@@ -156,8 +159,15 @@ const binEntry = (command) => {
   if (!rel) fail(`the ${pkgName} package has no "${command}" command`);
   return path.resolve(path.dirname(pkgJson), rel);
 };
+/** tsx's loader (`node --import tsx`): TypeScript runs in the one process that gets the signals. */
+const tsxLoader = () => {
+  const require = createRequire(path.join(ROOT, 'package.json'));
+  return pathToFileURL(require.resolve('tsx')).href;
+};
 let nodeArgs;
-if (/\.(c|m)?ts$/.test(tool)) nodeArgs = [binEntry('tsx'), tool];
+// Not tsx's CLI: it runs the file in a second process and SIGKILLs it when that process does not
+// confirm a relayed signal within 30 ms (a loaded machine), which cuts a graceful stop short.
+if (/\.(c|m)?ts$/.test(tool)) nodeArgs = ['--import', tsxLoader(), tool];
 else if (/\.(c|m)?js$/.test(tool)) nodeArgs = [tool];
 else nodeArgs = [binEntry(tool)];
 
@@ -167,6 +177,32 @@ const env = {
   ...extraEnv,
   [pathKey]: [path.dirname(node), path.join(ROOT, 'node_modules', '.bin'), process.env[pathKey] ?? ''].join(path.delimiter),
 };
-const res = spawnSync(node, [...nodeArgs, ...toolArgs], { stdio: 'inherit', env });
-if (res.error) fail(`could not start ${node}: ${res.error.message}`);
-process.exit(res.status ?? 1);
+const child = spawn(node, [...nodeArgs, ...toolArgs], { stdio: 'inherit', env });
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const forward = (signal) => {
+  // Ctrl-C in a terminal signals the whole process group, the tool included; a signal sent to this
+  // process alone (npm forwarding `kill`, a supervisor) reaches the tool only through here.
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+};
+for (const signal of SIGNALS) process.on(signal, forward);
+// npm passes a signal on to the shell it runs the script in, and Debian's sh (dash) dies of it
+// without passing it on: this process is orphaned then (its parent changes), and the tool is told
+// to stop as if it had been sent SIGTERM. (npm itself returns as soon as its shell is gone.)
+const parent = process.ppid;
+const orphaned = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphaned);
+  forward('SIGTERM');
+}, 200);
+orphaned.unref();
+child.once('error', (e) => fail(`could not start ${node}: ${e.message}`));
+child.once('exit', (code, signal) => {
+  clearInterval(orphaned);
+  for (const s of SIGNALS) process.off(s, forward);
+  if (signal) {
+    // Die of the same signal, so that whoever started us sees what happened to the tool.
+    process.kill(process.pid, signal);
+    return;
+  }
+  process.exit(code ?? 1);
+});

@@ -43,6 +43,14 @@ export interface GhlAuthData {
   locationTimezone?: string;
 }
 
+const hostOf = (url: string | null | undefined): string => {
+  try {
+    return url ? new URL(url).host : 'an unknown host';
+  } catch {
+    return 'an unknown host';
+  }
+};
+
 const postToken = async (
   z: ZObject,
   form: Record<string, string>,
@@ -66,6 +74,9 @@ const postToken = async (
       body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, ...form }).toString(),
       timeout: requestTimeoutMs(),
       skipThrowForStatus: true,
+      // Never followed: a 307/308 would re-send client_secret and the code or refresh token to
+      // the host it names, and that host's answer would be stored as the connection's tokens.
+      redirect: 'manual',
     });
   } catch (error) {
     if (!isTransportError(error)) throw error;
@@ -75,6 +86,13 @@ const postToken = async (
         .split('\n')[0]!
         .replace(/https?:\/\/\S+/g, '<GHL>')}). This is usually temporary; retrying the step may help.`,
       'ghl_unreachable',
+      502,
+    );
+  }
+  if (response.status >= 300 && response.status < 400) {
+    throw new z.errors.Error(
+      `GHL's sign-in service (${hostOf(apiBaseUrl())}) answered the ${purpose === 'refresh' ? 'token refresh' : 'code exchange'} with a redirect (HTTP ${response.status}) to ${hostOf(response.getHeader('location'))}. The app does not follow redirects on token requests, so the client secret and the ${purpose === 'refresh' ? 'refresh token' : 'code'} were not sent there and nothing was stored. Check GHL_API_BASE_URL; the connection itself is unchanged.`,
+      'oauth_token_redirect',
       502,
     );
   }
@@ -132,6 +150,8 @@ const locationTimezone = async (z: ZObject, token: GhlAuthData): Promise<string>
       headers: { Authorization: `Bearer ${token.access_token}` },
       timeout: requestTimeoutMs(),
       skipThrowForStatus: true,
+      // It carries the new token: a redirect is not followed (the read then counts as failed).
+      redirect: 'manual',
     });
     const tz = (res.data as LocationResponse | undefined)?.location?.timezone;
     return res.status < 300 && typeof tz === 'string' ? tz : '';

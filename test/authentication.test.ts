@@ -189,3 +189,61 @@ describe('token endpoint failures are temporary, not a reason to reconnect', () 
     expect(e.code).toBe('ghl_unreachable');
   });
 });
+
+describe('token requests never follow a redirect', () => {
+  const ELSEWHERE = 'https://collector.example.net';
+  /** Answers anything sent to the other host, so a followed redirect would be seen (and would succeed). */
+  const collector = () =>
+    nock(ELSEWHERE).post('/steal').reply(200, tokenAnswer).get('/steal').reply(200, tokenAnswer).get(/.*/).reply(200, { location: {} });
+
+  it('authorize: building the authorize URL sends no request at all', async () => {
+    const other = collector();
+    await run(oauth.authorizeUrl, { inputData: { redirect_uri: 'https://x.test/cb', state: 's' } });
+    expect(other.pendingMocks()).toHaveLength(3);
+  });
+
+  it.each([301, 302, 303, 307, 308])(
+    'exchange: a %s from the token host is an error naming both hosts; nothing reaches the other host',
+    async (status) => {
+      const scope = nock(API)
+        .post('/oauth/token')
+        .reply(status, '', { Location: `${ELSEWHERE}/steal` });
+      const other = collector();
+      const e = await rejectsWith(
+        run(oauth.getAccessToken, { inputData: { code: 'the-code', redirect_uri: 'https://x.test/cb' } }),
+        'AppError',
+        `GHL's sign-in service (services.leadconnectorhq.com) answered the code exchange with a redirect (HTTP ${status}) to collector.example.net. The app does not follow redirects on token requests, so the client secret and the code were not sent there and nothing was stored. Check GHL_API_BASE_URL; the connection itself is unchanged.`,
+      );
+      expect([e.code, e.status]).toEqual(['oauth_token_redirect', 502]);
+      scope.done();
+      expect(other.pendingMocks()).toHaveLength(3);
+    },
+  );
+
+  it.each([307, 308])('refresh: a %s is an error (not a reconnect), the refresh token stays home and nothing is stored', async (status) => {
+    const scope = nock(API)
+      .post('/oauth/token')
+      .reply(status, '', { Location: `${ELSEWHERE}/steal` });
+    const other = collector();
+    const e = await rejectsWith(
+      run(oauth.refreshAccessToken, { authData }),
+      'AppError',
+      `GHL's sign-in service (services.leadconnectorhq.com) answered the token refresh with a redirect (HTTP ${status}) to collector.example.net. The app does not follow redirects on token requests, so the client secret and the refresh token were not sent there and nothing was stored. Check GHL_API_BASE_URL; the connection itself is unchanged.`,
+    );
+    expect(e.code).toBe('oauth_token_redirect');
+    scope.done();
+    expect(other.pendingMocks()).toHaveLength(3);
+  });
+
+  it('connect: the sub-account read with the new token does not follow a redirect either (timezone left empty)', async () => {
+    nock(API).post('/oauth/token').reply(200, tokenAnswer);
+    const read = nock(API)
+      .get(`/locations/${LOCATION_ID}`)
+      .reply(307, '', { Location: `${ELSEWHERE}/locations/${LOCATION_ID}` });
+    const other = collector();
+    const result = await run(oauth.getAccessToken, { inputData: { code: 'the-code', redirect_uri: 'https://x.test/cb' } });
+    expect([result.access_token, result.locationTimezone]).toEqual(['new-access-token', '']);
+    read.done();
+    expect(other.pendingMocks()).toHaveLength(3);
+  });
+});

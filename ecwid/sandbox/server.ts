@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { OpenAPIBackend } from 'openapi-backend';
+import { handleOAuth, readBody } from './oauth.js';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -96,19 +97,6 @@ const loadBackend = (): Promise<OpenAPIBackend> => {
   })();
   return backend;
 };
-
-const html = (title: string, body: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-const readBody = (req: http.IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (data += c));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 
 const matches = (re: RegExp | undefined, p: string) => !re || re.test(p);
 const toRegExp = (m: RegExp | string | undefined) => (typeof m === 'string' ? new RegExp(m) : m);
@@ -247,62 +235,6 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
     }
   };
 
-  const oauth = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<number | undefined> => {
-    if (req.method === 'GET' && url.pathname === '/api/oauth/authorize') {
-      const q = Object.fromEntries(url.searchParams);
-      if (q['client_id'] !== DEMO_CLIENT_ID)
-        return send(res, 400, html('Error', `<p>Unknown application: ${esc(q['client_id'] ?? '')}</p>`));
-      if (q['response_type'] !== 'code' || !q['redirect_uri'])
-        return send(res, 400, html('Error', '<p>response_type=code and redirect_uri are required</p>'));
-      const scopes = (q['scope'] ?? '').split(/[\s+]+/).filter(Boolean);
-      const hidden = (k: string, v: string) => `<input type="hidden" name="${k}" value="${esc(v)}">`;
-      return send(
-        res,
-        200,
-        html(
-          'Install app',
-          `<h1>Install "Ecwid Customers for Zapier" in ${esc(state.store.name)}?</h1><p>The app asks to: ${scopes.map(esc).join(', ')}</p>` +
-            `<form method="post" action="/api/oauth/authorize/approve">${hidden('redirect_uri', q['redirect_uri'])}${hidden('scope', scopes.join(' '))}${hidden('state', q['state'] ?? '')}<button>Accept</button></form>`,
-        ),
-      );
-    }
-    if (req.method === 'POST' && url.pathname === '/api/oauth/authorize/approve') {
-      const f = new URLSearchParams(await readBody(req));
-      const code = `code_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-      // read_store_profile is "requested in all cases even if not specified" (Ecwid docs).
-      const scopes = [...new Set(['read_store_profile', ...(f.get('scope') ?? '').split(' ').filter(Boolean)])];
-      state.codes.set(code, { scopes, redirectUri: f.get('redirect_uri') ?? '', expiresAt: Date.now() + 5 * 60_000 });
-      const back = new URL(f.get('redirect_uri') ?? '');
-      back.searchParams.set('code', code);
-      if (f.get('state')) back.searchParams.set('state', f.get('state')!);
-      res.writeHead(302, { Location: back.toString() });
-      res.end();
-      return 302;
-    }
-    if (req.method === 'POST' && url.pathname === '/api/oauth/token') {
-      const f = new URLSearchParams(await readBody(req));
-      if (f.get('client_id') !== DEMO_CLIENT_ID || f.get('client_secret') !== DEMO_CLIENT_SECRET)
-        return send(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-      if (f.get('grant_type') !== 'authorization_code')
-        return send(res, 400, { error: 'unsupported_grant_type', error_description: 'Only authorization_code is supported' });
-      const code = state.codes.get(f.get('code') ?? '');
-      if (!code || code.expiresAt < Date.now())
-        return send(res, 400, { error: 'invalid_grant', error_description: 'Authorization code is invalid or expired' });
-      if (code.token) {
-        // Ecwid: "In case of second attempt, the previously provided access token is automatically disabled."
-        const t = state.tokens.get(code.token);
-        if (t) t.revoked = true;
-        return send(res, 400, { error: 'invalid_grant', error_description: 'Authorization code has already been used' });
-      }
-      if (f.get('redirect_uri') !== code.redirectUri)
-        return send(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri does not match' });
-      const token = state.issueToken(state.store.id, code.scopes);
-      code.token = token;
-      return send(res, 200, { access_token: token, token_type: 'bearer', scope: code.scopes.join(' '), store_id: state.store.id });
-    }
-    return undefined;
-  };
-
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -316,7 +248,7 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
       };
       requests.push(entry);
       if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
-      const viaOauth = await oauth(req, res, url);
+      const viaOauth = await handleOAuth(state, send, req, res, url);
       if (viaOauth !== undefined) return (entry.status = viaOauth);
       if (!url.pathname.startsWith('/api/v3/'))
         return (entry.status = error(res, 404, 'NOT_FOUND', `Cannot ${req.method} ${url.pathname}`));

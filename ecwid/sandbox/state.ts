@@ -86,9 +86,9 @@ export class EcwidSandboxState {
   customers = new Map<number, SandboxCustomer>();
   /** In the order deletions happened (oldest first). */
   deleted: Array<{ id: number; at: number }> = [];
-  codes = new Map<string, { scopes: string[]; redirectUri: string; expiresAt: number; token?: string }>();
+  codes = new Map<string, { scopes: string[]; redirectUri: string; expiresAt: number; storeId: number; token?: string }>();
   tokens = new Map<string, TokenRecord>();
-  store = { id: STORE_ID, name: STORE_NAME, url: 'https://maple-rye-goods.company.site' };
+  store = { id: STORE_ID, name: STORE_NAME, url: 'https://maple-rye-goods.company.site', ownerEmail: 'dana@example.com' };
   /** Told of every registration, edit and deletion (the webhooks). */
   readonly listeners: Array<(change: CustomerChange) => void> = [];
   private offsetMs = 0;

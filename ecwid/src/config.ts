@@ -35,6 +35,18 @@ export const requestTimeoutMs = (): number => {
  */
 export const OAUTH_SCOPES = ['read_store_profile', 'read_customers'] as const;
 
+/**
+ * Scopes the app may also ask for, never requires: Ecwid refuses an authorize that asks for more
+ * scopes than the Ecwid app was registered with (api-docs.ecwid.com "Access scopes"), so each is
+ * asked for only when ECWID_OPTIONAL_SCOPES names it (space-separated), i.e. when the Ecwid app's
+ * registration includes it. `read_customers_extrafields`: the store's list of customer extra
+ * fields, for the labels of the extra-field outputs (src/resources/extraFields.ts).
+ */
+export const KNOWN_OPTIONAL_SCOPES = ['read_customers_extrafields'] as const;
+
+export const optionalScopes = (): string[] =>
+  (process.env.ECWID_OPTIONAL_SCOPES ?? '').split(/[\s,]+/).filter((s) => (KNOWN_OPTIONAL_SCOPES as readonly string[]).includes(s));
+
 /** Ecwid's largest page (`limit` ≤ 100). */
 export const PAGE_SIZE = 100;
 

@@ -23,13 +23,30 @@ export interface EcwidPerson {
 export interface EcwidShippingAddress extends EcwidPerson {
   id?: number;
   defaultAddress?: boolean;
+  createdDate?: string;
+  orderBy?: number;
+  addressFormatted?: string;
 }
 
+/** `type` is EMAIL, PHONE or another channel; several of a type may be `default` (a live answer has two default PHONEs). */
 export interface EcwidContact {
   id?: number;
   contact?: string;
   type?: string;
+  note?: string;
   default?: boolean;
+  orderBy?: number;
+  timestamp?: string;
+}
+
+/** A checkout extra field's answer on the customer (live 2025 answer). */
+export interface EcwidExtraField {
+  key?: string;
+  title?: string;
+  value?: unknown;
+  orderBy?: number;
+  type?: string;
+  entityTypes?: string[];
 }
 
 export interface EcwidCustomer {
@@ -45,11 +62,20 @@ export interface EcwidCustomer {
   shippingAddresses?: EcwidShippingAddress[];
   contacts?: EcwidContact[];
   taxId?: string;
+  taxIdValid?: boolean;
   taxExempt?: boolean;
   b2b_b2c?: string;
   acceptMarketing?: boolean | null;
   lang?: string;
-  stats?: { numberOfOrders?: number; salesValue?: number; averageOrderValue?: number; firstOrderDate?: string; lastOrderDate?: string };
+  stats?: {
+    numberOfOrders?: number;
+    numberOfCanceledOrders?: number;
+    salesValue?: number;
+    averageOrderValue?: number;
+    firstOrderDate?: string;
+    lastOrderDate?: string;
+  };
+  extrafields?: EcwidExtraField[];
 }
 
 export interface EcwidPage<T> {
@@ -76,5 +102,6 @@ export interface EcwidTokenResponse {
   token_type?: string;
   scope?: string;
   store_id?: number;
+  email?: string;
   public_token?: string;
 }

@@ -29,6 +29,9 @@ export interface OutputField {
 
 export type InputField = Record<string, unknown> & { key: string };
 
+/** Output fields built when the Zap editor loads the step (never on a poll). */
+export type DynamicOutputFields = (z: ZObject, bundle: Bundle) => Promise<OutputField[]>;
+
 interface Declaration<I, O> {
   key: string;
   noun: string;
@@ -39,7 +42,7 @@ interface Declaration<I, O> {
   /** The Ecwid endpoints the operation calls, as `METHOD /path` of ecwid/sandbox/openapi.json (checked by a test). */
   endpoints: string[];
   inputFields: InputField[];
-  outputFields: OutputField[];
+  outputFields: Array<OutputField | DynamicOutputFields>;
   sample: Sample;
   parse: (read: InputReader) => I;
   perform: (ctx: OperationContext<I>) => Promise<O>;

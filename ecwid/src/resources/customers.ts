@@ -4,7 +4,8 @@ import { path, type EcwidClient, type Params } from '../http/ecwid.js';
 import { InvalidInputError } from '../lib/input.js';
 import { pollingTrigger, search, type ResourceOperations } from '../operations/define.js';
 import customerSample from '../samples/customer.json' with { type: 'json' };
-import { customerOutputFields, toCustomer } from './shape.js';
+import { extraFieldOutputFields } from './extraFields.js';
+import { customerOutputFields, customerOutputFieldsWithExtras, toCustomer } from './shape.js';
 
 /**
  * Customers: Ecwid's `GET /customers` (search, full customer objects in `items`, newest first with
@@ -25,7 +26,7 @@ export const newCustomer = pollingTrigger({
   label: 'New Customer',
   description: 'Triggers when a customer registers in your Ecwid store (or is added in the Ecwid admin).',
   inputFields: [],
-  outputFields: customerOutputFields,
+  outputFields: customerOutputFieldsWithExtras,
   sample: customerSample,
   parse: () => ({}),
   perform: async ({ api }) => {
@@ -44,6 +45,7 @@ export const newOrUpdatedCustomer = pollingTrigger({
   outputFields: [
     { key: 'id', label: 'Change ID (Customer ID and Update Time)' },
     ...customerOutputFields.filter((f) => f.key !== 'id').map((f) => (f.key === 'customerId' ? { ...f, label: 'Customer ID' } : f)),
+    extraFieldOutputFields,
   ],
   sample: { ...customerSample, id: `${customerSample.customerId}:${customerSample.updatedAt}` },
   parse: () => ({}),
@@ -114,7 +116,7 @@ export const findCustomer = search({
       helpText: 'The customer’s email address; it must match exactly (letter case aside).',
     },
   ],
-  outputFields: customerOutputFields,
+  outputFields: customerOutputFieldsWithExtras,
   sample: customerSample,
   parse: (read) => {
     const customerId = read.ecwidId('customerId');

@@ -39,10 +39,13 @@ const connect = async () => {
   const page = await fetch(authorizeUrl as string);
   const approved = await submitFirstForm(authorizeUrl as string, await page.text());
   const back = new URL(approved.headers.get('location')!);
+  expect([...back.searchParams.keys()].sort()).toEqual(['code', 'state', 'store_id']);
   expect(back.searchParams.get('state')).toBe('st-1');
+  expect(back.searchParams.get('store_id')).toBe('1003');
+  // As Zapier does: every query parameter of the redirect, plus redirect_uri.
   const authData = await appTester(
     oauth.getAccessToken as never,
-    { inputData: { code: back.searchParams.get('code'), redirect_uri: redirect } } as never,
+    { inputData: { ...Object.fromEntries(back.searchParams), redirect_uri: redirect } } as never,
   );
   const tested = await appTester(App.authentication!.test as never, { authData } as never);
   const label = await appTester(App.authentication!.connectionLabel as never, { authData, inputData: tested } as never);
@@ -58,6 +61,9 @@ describe('Ecwid app against the Ecwid sandbox', () => {
       store_id: '1003',
       scope: 'read_store_profile read_customers',
     });
+    expect(sb.requests.filter((r) => r.path.startsWith('/api/oauth/token')).map((r) => [r.method, r.path, r.status])).toEqual([
+      ['POST', '/api/oauth/token/1003', 200],
+    ]);
 
     sb.state.advance(60_000);
     const jules = sb.state.register({
@@ -131,13 +137,42 @@ describe('Ecwid app against the Ecwid sandbox', () => {
     const url = (await appTester(oauth.authorizeUrl as never, { inputData: { redirect_uri: redirect, state: 's' } } as never)) as string;
     const approved = await submitFirstForm(url, await (await fetch(url)).text());
     const code = new URL(approved.headers.get('location')!).searchParams.get('code');
-    const authData = await appTester(oauth.getAccessToken as never, { inputData: { code, redirect_uri: redirect } } as never);
-    await rejectsWith(
-      appTester(oauth.getAccessToken as never, { inputData: { code, redirect_uri: redirect } } as never),
-      'AppError',
-      /already been used/,
-    );
+    const inputData = { code, redirect_uri: redirect, store_id: '1003' };
+    const authData = await appTester(oauth.getAccessToken as never, { inputData } as never);
+    await rejectsWith(appTester(oauth.getAccessToken as never, { inputData } as never), 'AppError', /already been used/);
     await rejectsWith(appTester(App.authentication!.test as never, { authData } as never), 'ExpiredAuthError', /Reconnect Ecwid/);
+  });
+
+  it('the retired …/api/oauth/token answers 404; a code exchanged for another store is refused', async () => {
+    const oauth = App.authentication!.oauth2Config!;
+    const redirect = 'https://zapier.com/x/';
+    const url = (await appTester(oauth.authorizeUrl as never, { inputData: { redirect_uri: redirect, state: 's' } } as never)) as string;
+    const approved = await submitFirstForm(url, await (await fetch(url)).text());
+    const code = new URL(approved.headers.get('location')!).searchParams.get('code')!;
+    const form = new URLSearchParams({
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+      code,
+      redirect_uri: redirect,
+      grant_type: 'authorization_code',
+    });
+    const retired = await fetch(`${sb.oauthBaseUrl}/token`, { method: 'POST', body: form });
+    expect([retired.status, await retired.json()]).toEqual([
+      404,
+      {
+        error: 'invalid_request',
+        error_description: 'This endpoint is no longer available. Exchange the code at /api/oauth/token/{store_id}.',
+      },
+    ]);
+    await rejectsWith(
+      appTester(oauth.getAccessToken as never, { inputData: { code, redirect_uri: redirect, store_id: '2004' } } as never),
+      'AppError',
+      'Ecwid refused the sign-in (Authorization code was not issued for this store). Try connecting again; a code can be used only once and lives a few minutes.',
+    );
+    // Neither answer used the code up: the right store still gets its token.
+    await expect(
+      appTester(oauth.getAccessToken as never, { inputData: { code, redirect_uri: redirect, store_id: '1003' } } as never),
+    ).resolves.toMatchObject({ store_id: '1003' });
   });
 
   it('a token without read_customers gets a reconnect error naming the scopes', async () => {

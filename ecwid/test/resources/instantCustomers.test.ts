@@ -1,5 +1,5 @@
 import nock from 'nock';
-import fixture from '../fixtures/customer.json';
+import fixture from '../fixtures/customer.json' with { type: 'json' };
 import { toCustomer } from '../../src/resources/shape.js';
 import { droppedEvents } from '../../src/resources/instantCustomers.js';
 import { ACCESS_TOKEN, api, appTester, authData, ecwidApi, rejectsWith, trigger } from '../helpers.js';
