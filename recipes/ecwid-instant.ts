@@ -16,7 +16,7 @@ import { droppedEvents } from '../ecwid/src/resources/instantCustomers.js';
 import { loadConfig } from '../relay/config.js';
 import { startRelay, type Relay } from '../relay/server.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import type { RecipeSettings } from './ecwid.js';
+import { appSyncContactMapping, appSyncSearchMapping, appSyncUpdateMapping, mapFields, type RecipeSettings } from './ecwid.js';
 import { removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
 import { startZapHost, type AppTester, type ZapHost, type ZapRun } from './zap-host.js';
 import { EcwidTriggerRunner, ZapRunner } from './zap-runner.js';
@@ -42,7 +42,9 @@ export const ECWID_INSTANT_ZAPS = {
 export interface EcwidInstantWorld {
   ghl: Sandbox;
   ecwid: EcwidSandbox;
-  relay: Relay;
+  /** The in-process relay (undefined when the caller runs its own). */
+  relay?: Relay;
+  relayUrl: string;
   zap: ZapRunner;
   ecwidApp: EcwidTriggerRunner;
   zaps: ZapHost;
@@ -52,33 +54,53 @@ export interface EcwidInstantWorld {
 
 /** Both sandboxes, the relay, both apps connected through OAuth, and the three Zaps switched on. */
 export const startEcwidInstantWorld = async (
-  opts: { relay?: Relay; relayEnv?: Record<string, string>; ecwid?: Parameters<typeof startEcwidSandbox>[0] } = {},
+  opts: {
+    relayEnv?: Record<string, string>;
+    ecwid?: Parameters<typeof startEcwidSandbox>[0];
+    /** Zap runs overlap (the bench), instead of one after another. */
+    concurrent?: boolean;
+    /** Flow 2's steps: all of them (the demo), or only Find or Create Contact, the contact write (the bench). */
+    flow2?: 'full' | 'contact';
+    /** A relay of the caller's (the bench's own process): started here, given the sandboxes; returns its URL. */
+    beforeSubscribe?: (w: { ecwid: EcwidSandbox; ghl: Sandbox }) => Promise<string>;
+  } = {},
 ): Promise<EcwidInstantWorld> => {
   const savedEnv = { ...process.env };
   const dir = mkdtempSync(join(tmpdir(), 'ecwid-instant-'));
   const ghl = await startSandbox({ rateLimit: false });
   const ecwid = await startEcwidSandbox({ rateLimit: false, ...opts.ecwid });
-  const relay =
-    opts.relay ??
-    (await startRelay(
-      loadConfig({
-        RELAY_PORT: '0',
-        RELAY_SQLITE_PATH: join(dir, 'relay.sqlite'),
-        RELAY_ECWID_CLIENT_SECRET: ecwid.clientSecret,
-        RELAY_ECWID_API_BASE_URL: ecwid.apiBaseUrl,
-        RELAY_ALLOWED_TARGETS: 'http://127.0.0.1:*',
-        RELAY_QUIET: '1',
-        ...opts.relayEnv,
-      }),
-    ));
+  const relay = opts.beforeSubscribe
+    ? undefined
+    : await startRelay(
+        loadConfig({
+          RELAY_PORT: '0',
+          RELAY_SQLITE_PATH: join(dir, 'relay.sqlite'),
+          RELAY_ECWID_CLIENT_SECRET: ecwid.clientSecret,
+          RELAY_ECWID_API_BASE_URL: ecwid.apiBaseUrl,
+          RELAY_ALLOWED_TARGETS: 'http://127.0.0.1:*',
+          RELAY_QUIET: '1',
+          ...opts.relayEnv,
+        }),
+      );
+  const relayUrl = relay ? relay.url : await opts.beforeSubscribe!({ ecwid, ghl });
   const zap = new ZapRunner(ghl);
   const ecwidApp = new EcwidTriggerRunner(ecwid, zap);
   await zap.connect();
   await ecwidApp.connect();
-  process.env.RELAY_URL = relay.url;
+  process.env.RELAY_URL = relayUrl;
   const settings = settingsFor(ghl.state);
-  const zaps = await startZapHost(ecwidApp.appTester as unknown as AppTester);
-  const sync = async (item: Record<string, any>) => void (await syncPolledCustomer(zap, item, settings));
+  const zaps = await startZapHost(ecwidApp.appTester as unknown as AppTester, { concurrent: opts.concurrent });
+  const sync =
+    opts.flow2 === 'contact'
+      ? async (item: Record<string, any>) =>
+          void (await zap.searchOrCreate(
+            'Find or Create Contact',
+            'find_contact',
+            mapFields(appSyncSearchMapping(settings), { customer: item }),
+            mapFields(appSyncContactMapping(settings), { customer: item }),
+            mapFields(appSyncUpdateMapping(settings), { customer: item }),
+          ))
+      : async (item: Record<string, any>) => void (await syncPolledCustomer(zap, item, settings));
   const steps: Record<keyof typeof ECWID_INSTANT_ZAPS, (item: Record<string, any>) => Promise<void>> = {
     new_customer_instant: sync,
     customer_updated_instant: sync,
@@ -96,11 +118,12 @@ export const startEcwidInstantWorld = async (
     );
     zaps.on(key, { trigger: op(key).perform!, authData: () => ecwidApp.authData, steps: steps[key] });
   }
-  ecwid.webhooks.setUrl(`${relay.url}/webhooks/ecwid`);
+  ecwid.webhooks.setUrl(`${relayUrl}/webhooks/ecwid`);
   return {
     ghl,
     ecwid,
     relay,
+    relayUrl,
     zap,
     ecwidApp,
     zaps,
@@ -108,7 +131,7 @@ export const startEcwidInstantWorld = async (
     close: async () => {
       process.env = savedEnv;
       await ecwid.close();
-      if (!opts.relay) await relay.close();
+      await relay?.close();
       await zaps.close();
       await ghl.close();
       rmSync(dir, { recursive: true, force: true });
@@ -141,7 +164,7 @@ export const runEcwidInstant = async (log: Log = () => undefined): Promise<{ ok:
     world = await startEcwidInstantWorld();
     const w = world;
     log(
-      `   relay on ${w.relay.url}; Ecwid webhooks signed with the app's client secret; 3 Zaps on (New Customer, Customer Updated, Customer Deleted (Instant)): ${(await w.relay.store.stats()).subscriptions} subscriptions, each token checked with one GET /${w.ecwid.state.store.id}/profile`,
+      `   relay on ${w.relayUrl}; Ecwid webhooks signed with the app's client secret; 3 Zaps on (New Customer, Customer Updated, Customer Deleted (Instant)): ${(await w.relay!.store.stats()).subscriptions} subscriptions, each token checked with one GET /${w.ecwid.state.store.id}/profile`,
     );
     let stepsPrinted = w.zap.steps.length;
     const change = async (title: string, zap: keyof typeof ECWID_INSTANT_ZAPS, act: () => void) => {
@@ -226,8 +249,8 @@ export const runEcwidInstant = async (log: Log = () => undefined): Promise<{ ok:
     log();
     log('── A forged and an altered webhook (the body is not signed): neither starts a Zap');
     const before = w.zaps.runs.length;
-    const health0 = (await (await fetch(`${w.relay.url}/healthz`)).json()) as { refused: Record<string, number> };
-    const forged = await fetch(`${w.relay.url}/webhooks/ecwid`, {
+    const health0 = (await (await fetch(`${w.relayUrl}/healthz`)).json()) as { refused: Record<string, number> };
+    const forged = await fetch(`${w.relayUrl}/webhooks/ecwid`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-ecwid-webhook-signature': 'bm90IGEgc2lnbmF0dXJl' },
       body: JSON.stringify({
@@ -238,7 +261,7 @@ export const runEcwidInstant = async (log: Log = () => undefined): Promise<{ ok:
         eventType: 'customer.deleted',
       }),
     });
-    const health1 = (await (await fetch(`${w.relay.url}/healthz`)).json()) as { refused: Record<string, number> };
+    const health1 = (await (await fetch(`${w.relayUrl}/healthz`)).json()) as { refused: Record<string, number> };
     check(
       'a webhook without a valid X-Ecwid-Webhook-Signature is refused (401) and counted',
       forged.status === 401 && health1.refused.bad_signature === health0.refused.bad_signature! + 1,
@@ -253,7 +276,7 @@ export const runEcwidInstant = async (log: Log = () => undefined): Promise<{ ok:
       eventType: 'customer.deleted',
       data: {},
     };
-    await fetch(`${w.relay.url}/webhooks/ecwid`, {
+    await fetch(`${w.relayUrl}/webhooks/ecwid`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -34,7 +34,8 @@ export interface ZapDefinition {
 
 const preciseNow = () => performance.timeOrigin + performance.now();
 
-export const startZapHost = async (appTester: AppTester) => {
+/** `concurrent`: runs of one Zap overlap, as on Zapier under load (default: one after another, for readable demos). */
+export const startZapHost = async (appTester: AppTester, opts: { concurrent?: boolean; onDone?: (run: ZapRun) => void } = {}) => {
   const zaps = new Map<string, ZapDefinition>();
   const runs: ZapRun[] = [];
   const waiters = new Set<() => void>();
@@ -55,7 +56,7 @@ export const startZapHost = async (appTester: AppTester) => {
         body = undefined;
       }
       const run = { zap, eventId: String(req.headers['x-relay-event-id'] ?? ''), body, receivedAt: preciseNow() } as ZapRun;
-      const previous = queues.get(zap) ?? Promise.resolve();
+      const previous = opts.concurrent ? Promise.resolve() : (queues.get(zap) ?? Promise.resolve());
       run.done = previous.then(async () => {
         try {
           run.items = (await appTester(def.trigger, {
@@ -69,6 +70,7 @@ export const startZapHost = async (appTester: AppTester) => {
           run.error = (e as Error).message;
         } finally {
           run.doneAt = preciseNow();
+          opts.onDone?.(run);
           for (const w of waiters) w();
         }
       });
