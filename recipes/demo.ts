@@ -8,15 +8,27 @@
  * (relay/demo.ts) and flows 2 and 3 from Ecwid's webhooks through the relay, timed per event
  * (recipes/ecwid-instant.ts); the polling flows above stay the no-setup alternative.
  */
-import { implementedOperations, startSandbox, type Sandbox } from '../sandbox/server.js';
+import { implementedOperations, startSandbox } from '../sandbox/server.js';
 import { loadEcwidEvent } from './ecwid.js';
 import { startEcwidSandbox } from '../ecwid/sandbox/server.js';
+import { GROUPS as ECWID_GROUPS } from '../ecwid/sandbox/state.js';
 import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
 import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
 import { runInstantZap } from '../relay/demo.js';
 import { runEcwidInstant } from './ecwid-instant.js';
 import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../sandbox/automation.js';
 import { startWelcomeWorkflow, stopAutomations } from './ecwid-automation.js';
+import {
+  HEARD_ABOUT_US,
+  addGhlCustomField,
+  contactsWithEcwidId,
+  customValue,
+  ecwidId,
+  short,
+  summarize,
+  tasksOf,
+  withoutBlanks,
+} from './demo-helpers.js';
 
 export interface Check {
   flow: string;
@@ -35,14 +47,6 @@ export interface DemoResult {
 }
 
 type Log = (line?: string) => void;
-
-const ecwidId = (sb: Sandbox, fieldId: string, contactId: string) =>
-  sb.state.contacts.get(contactId)?.customFields.find((f) => f.id === fieldId)?.value;
-
-const contactsWithEcwidId = (sb: Sandbox, fieldId: string, value: string) =>
-  [...sb.state.contacts.values()].filter((c) => c.customFields.some((f) => f.id === fieldId && String(f.value) === value));
-
-const tasksOf = (sb: Sandbox, contactId: string) => [...sb.state.tasks.values()].filter((t) => t.contactId === contactId);
 
 export const runDemo = async (log: Log = () => undefined, options: { accessTokenTtlSeconds?: number } = {}): Promise<DemoResult> => {
   const sandbox = await startSandbox({ accessTokenTtlSeconds: options.accessTokenTtlSeconds });
@@ -84,7 +88,6 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     );
     check('connect', 'connection label is the sub-account name', zap.connectionLabel === sandbox.state.location.name, zap.connectionLabel);
 
-    const settings = settingsFor(sandbox.state);
     const created = loadEcwidEvent('customer-created');
     const updated = loadEcwidEvent('customer-updated');
 
@@ -107,6 +110,32 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       "the Ecwid code was exchanged at …/token/{store_id of Ecwid's redirect}, never at the retired …/token",
       exchanges.length === 1 && exchanges[0] === `POST /api/oauth/token/${ecwidSandbox.state.store.id} → 200`,
       exchanges.join(', '),
+    );
+
+    // Building flow 2 in the Zap editor: the trigger's outputs include one per checkout question of
+    // the shop; the user maps "How did you hear about us?" into a GHL custom field of that name
+    // (created in GHL once, like "Ecwid Customer ID").
+    section("Zap editor: the Ecwid trigger lists the shop's checkout questions as outputs; map one into a GHL custom field");
+    const editor = await ecwid.outputFields('new_or_updated_customer');
+    const extraFields = editor.fields
+      .filter((f) => f.key.startsWith('extraFields__'))
+      .map((f) => ({ key: f.key.slice('extraFields__'.length), title: String(f.label ?? '').replace(/ \(extra field\)$/, '') }));
+    log(`   extra field outputs: ${extraFields.map((f) => `"${f.title}" (${f.key})`).join(', ')}; ${editor.requests} Ecwid request`);
+    check(
+      'connect',
+      "the Zap editor lists each of the store's extra fields as a labelled output (one request, not a poll)",
+      extraFields.map((f) => f.title).join('|') === ecwidSandbox.state.extraFieldDefinitions.map((d) => d.title).join('|') &&
+        editor.requests === 1,
+      extraFields.map((f) => f.title).join(', '),
+    );
+    const heardField = addGhlCustomField(sandbox, HEARD_ABOUT_US);
+    log(`   GHL custom field "${HEARD_ABOUT_US}" (${heardField}) created in the sub-account`);
+    const settings = settingsFor(sandbox.state, { groups: Object.values(ECWID_GROUPS), extraFields });
+    check(
+      'connect',
+      `the extra field "${HEARD_ABOUT_US}" is mapped to the GHL custom field of that name`,
+      settings.extraFields?.length === 1 && settings.extraFields[0]?.customFieldId === heardField,
+      JSON.stringify(settings.extraFields),
     );
 
     // Zapier's polling semantics: switching a Zap on polls once and only records what it sees.
@@ -145,6 +174,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       stateOrProvinceCode: bp.stateOrProvinceCode,
       countryCode: bp.countryCode,
       acceptMarketing: c.acceptMarketing,
+      extraFields: { [HEARD_ABOUT_US]: 'Instagram' },
     });
     const ecwidKey = String(jules.id);
     section(`Flow 2 — ${c.email} registers in the Ecwid store (customer #${ecwidKey}); the next poll runs the Zap`);
@@ -180,6 +210,12 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       'the business is set',
       !settings.businessId || ghlContact?.businessId === settings.businessId,
       sandbox.state.businesses.get(String(ghlContact?.businessId))?.name,
+    );
+    check(
+      'sync',
+      `the answer to "${HEARD_ABOUT_US}" (an Ecwid extra field) is in the GHL custom field`,
+      customValue(sandbox, heardField, contactId) === 'Instagram',
+      String(customValue(sandbox, heardField, contactId)),
     );
     check('sync', 'one welcome task is attached', tasksOf(sandbox, contactId).length === 1, tasksOf(sandbox, contactId)[0]?.title);
 
@@ -241,10 +277,11 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       after?.address1 === u.billingPerson?.street && after?.postalCode === u.billingPerson?.postalCode,
       `${after?.address1}, ${after?.postalCode}`,
     );
+    const groupTags = (after?.tags ?? []).filter((t) => t.toLowerCase().startsWith('ecwid-group:'));
     check(
       'sync',
-      'the new group tag is added, earlier tags kept',
-      ['ecwid-customer', 'ecwid-group:General', 'ecwid-group:Wholesale'].every((t) => after?.tags.includes(t)),
+      'the group tag is swapped: ecwid-group:General removed, ecwid-group:Wholesale added, other tags kept',
+      groupTags.length === 1 && groupTags[0] === 'ecwid-group:Wholesale' && !!after?.tags.includes('ecwid-customer'),
       after?.tags.join(', '),
     );
 
@@ -253,6 +290,15 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     section('Flow 2 — edit 2 in Ecwid: new phone and city');
     const edit2 = await pollSync();
     const after2 = sandbox.state.contacts.get(contactId);
+    const edit2Steps = zap.steps.slice(zap.steps.findLastIndex((st) => st.kind === 'triggers'));
+    check(
+      'sync',
+      'edit 2 keeps the group: the filter stops the swap, no tag is removed or added again',
+      edit2Steps.some((st) => st.kind === 'filter' && (st.output as { pass?: boolean }).pass === false) &&
+        !edit2Steps.some((st) => st.key === 'remove_tags_from_contact' || st.key === 'add_tags_to_contact') &&
+        JSON.stringify(after2?.tags) === JSON.stringify(after?.tags),
+      after2?.tags.join(', '),
+    );
     check(
       'sync',
       'edit 2 reaches GHL once: phone and city follow Ecwid',
@@ -417,6 +463,33 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
         contactsWithEcwidId(sandbox, settings.ecwidIdFieldId, twinKey).length === 2,
       ambiguous.reason,
     );
+
+    // A name of several words: Ecwid's own split would be "Mary" / "Berg".
+    ecwidSandbox.state.advance(5 * 60_000);
+    const mary = ecwidSandbox.state.register({
+      email: 'mary.ann@example.com',
+      name: 'Mary Ann van der Berg',
+      countryCode: 'NL',
+      extraFields: { [HEARD_ABOUT_US]: 'A friend' },
+    });
+    section(
+      `Flow 2 — "Mary Ann van der Berg" registers (Ecwid's own first/last name: "${mary.billingPerson?.firstName}" / "${mary.billingPerson?.lastName}")`,
+    );
+    const maryRun = await pollSync();
+    const maryContact = sandbox.state.contacts.get(String(maryRun.runs[0]?.contact.record.id));
+    check(
+      'sync',
+      'a four-word name reaches GHL with every word: first name "Mary Ann", last name "van der Berg"',
+      maryContact?.firstName === 'Mary Ann' && maryContact?.lastName === 'van der Berg',
+      `${maryContact?.firstName} / ${maryContact?.lastName}`,
+    );
+    check(
+      'sync',
+      `her answer to "${HEARD_ABOUT_US}" is in the GHL custom field, and she has one group tag`,
+      customValue(sandbox, heardField, String(maryContact?.id)) === 'A friend' &&
+        maryContact?.tags.filter((t) => t.startsWith('ecwid-group:')).join() === 'ecwid-group:General',
+      `${String(customValue(sandbox, heardField, String(maryContact?.id)))}; ${maryContact?.tags.join(', ')}`,
+    );
   } catch (error) {
     printSteps();
     check('demo', 'the demo ran to the end', false, (error as Error).message);
@@ -450,58 +523,4 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       log(`   ${flow.padEnd(13)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);
   }
   return result;
-};
-
-/** The step's mapped input as the app uses it: a mapping that came out empty is not sent to GHL, so it is not shown. */
-const withoutBlanks = (input: unknown): unknown =>
-  input && typeof input === 'object' && !Array.isArray(input)
-    ? Object.fromEntries(
-        Object.entries(input).filter(([, v]) => !(v === undefined || v === null || (typeof v === 'string' && v.trim() === ''))),
-      )
-    : input;
-
-const short = (value: unknown, max = 160): string => {
-  const s = JSON.stringify(value) ?? String(value);
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-};
-
-const summarize = (s: StepRecord): string => {
-  const out = s.output as any;
-  if (s.kind === 'filter') return `${out.pass ? 'continue' : 'STOP'}: ${out.reason}`;
-  if (s.kind === 'triggers' && out && typeof out.items === 'number')
-    return out.firstPoll
-      ? `${out.items} item(s) recorded (first poll after switch-on: no run)`
-      : `${out.items} item(s), ${out.new} new → ${out.new} Zap run(s)`;
-  if (Array.isArray(out)) {
-    if (!out.length) return 'nothing found';
-    const f = out[0];
-    const name = f.name ?? f.title ?? f.id;
-    const by = f.matchedBy ? ` matched by ${f.matchedBy}` : '';
-    // Find Contact returns one contact and says how many matched: the count is what matters here.
-    if (f.ambiguous)
-      return `${f.matchCount ?? 'several'} contacts match${f.matchedBy ? ` (by ${f.matchedBy})` : ''}: ambiguous; the step returns the first, ${name}, flagged`;
-    return `${out.length} found: ${name}${by}`;
-  }
-  if (out && typeof out === 'object') {
-    const keys = [
-      'id',
-      'name',
-      'title',
-      'email',
-      'existing',
-      'deleted',
-      'tags',
-      'taskCount',
-      'tasksDeleted',
-      'tasksCompleted',
-      'completed',
-      'dueDate',
-      'workflowName',
-      'campaignName',
-    ];
-    const picked: Record<string, unknown> = {};
-    for (const k of keys) if (out[k] !== undefined) picked[k] = out[k];
-    return short(picked);
-  }
-  return short(out);
 };

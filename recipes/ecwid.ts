@@ -74,7 +74,21 @@ export interface RecipeSettings {
   businessId?: string;
   /** Optional GHL user to own contacts and tasks. */
   assignedTo?: string;
+  /**
+   * The shop's Ecwid customer groups, typed once into the Remove Tags step of the group swap
+   * (flow 2, step 5). A group added in Ecwid later must be added there too.
+   */
+  groups?: string[];
+  /**
+   * Ecwid extra fields (checkout questions) → GHL custom fields, picked in the Zap editor: the
+   * Ecwid app's output "<title> (extra field)" (`extraFields__<key>`) mapped into the GHL custom
+   * field's input. Ecwid app recipe only.
+   */
+  extraFields?: Array<{ ecwidKey: string; customFieldId: string }>;
 }
+
+/** The demo shop's groups (the Ecwid sandbox's: ecwid/sandbox/state.ts GROUPS). */
+export const DEMO_SHOP_GROUPS = ['General', 'Retail', 'Wholesale', 'VIP'];
 
 /** Flow 2, step 2 — Find or Create Contact: the search half (Ecwid id first, then email). */
 export const syncSearchMapping = (s: RecipeSettings) => ({
@@ -104,7 +118,7 @@ export const syncContactMapping = (s: RecipeSettings) => ({
 
 /**
  * Flow 2, step 2 — Find or Create Contact: the update half (runs when the contact exists). Tags are
- * left out on purpose: Update Contact would replace them all; the group tag is added in step 3.
+ * left out on purpose: Update Contact would replace them all; the group tag is swapped in steps 4–6.
  * Company name is updated too (GHL's PUT accepts it, highlevel-api-docs#314). The business stays: if a first run created the contact but failed before attaching it, the
  * replay's update attaches it.
  */
@@ -113,13 +127,31 @@ export const syncUpdateMapping = (s: RecipeSettings) => {
   return rest;
 };
 
-/** Flow 2, step 3 — Add Tags to Contact: Ecwid's customer group as a tag (additive; other tags stay). */
-export const syncGroupTagMapping = () => ({
+/**
+ * Flow 2, steps 4–6 — the group swap, so a contact carries one `ecwid-group:*` tag (a GHL segment
+ * on `ecwid-group:General` must not keep wholesale buyers). Built from plain Zap editor steps:
+ * step 4, a Filter: only continue if step 2's Tags do not contain `ecwid-group:{{Customer Group}}`
+ * (a new customer, or the group changed; otherwise nothing is touched and no "tag added" fires
+ * again in GHL); step 5, Remove Tags from Contact with every group tag of the shop; step 6, Add
+ * Tags to Contact with the current group's tag. The steps come last so the filter stops nothing else.
+ */
+export const GROUP_TAG = 'ecwid-group:{{customer.customerGroupName}}';
+
+export const groupTagsOf = (s: RecipeSettings): string[] => (s.groups ?? DEMO_SHOP_GROUPS).map((g) => `ecwid-group:${g}`);
+
+/** Flow 2, step 5 — Remove Tags from Contact: every group tag of the shop (tags the contact lacks are ignored). */
+export const syncRemoveGroupTagsMapping = (s: RecipeSettings) => ({
   contactId: '{{contact.id}}',
-  tags: ['ecwid-group:{{customer.customerGroupName}}'],
+  tags: groupTagsOf(s),
 });
 
-/** Flow 2, step 4 — Find or Create Task: the welcome task; the search makes a replay harmless. */
+/** Flow 2, step 6 — Add Tags to Contact: Ecwid's customer group as a tag. */
+export const syncGroupTagMapping = () => ({
+  contactId: '{{contact.id}}',
+  tags: [GROUP_TAG],
+});
+
+/** Flow 2, step 3 — Find or Create Task: the welcome task; the search makes a replay harmless. */
 export const WELCOME_TASK_TITLE = 'Welcome call for new Ecwid customer';
 export const syncTaskSearchMapping = () => ({
   contactId: '{{contact.id}}',
@@ -176,6 +208,8 @@ export const appSyncContactMapping = (s: RecipeSettings) => ({
   ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
   ...(s.businessId ? { businessId: s.businessId } : {}),
   [`customField__${s.ecwidIdFieldId}`]: '{{customer.customerId}}',
+  // An unanswered question maps to '' and Update Contact leaves the GHL value as it is.
+  ...Object.fromEntries((s.extraFields ?? []).map((f) => [`customField__${f.customFieldId}`, `{{customer.extraFields.${f.ecwidKey}}}`])),
 });
 
 /** Flow 2, step 2 — the update half: as the create, less tags (see syncUpdateMapping; company name is updated too). */

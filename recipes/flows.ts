@@ -17,7 +17,10 @@ import {
   removalDeleteMapping,
   removalSearchMapping,
   syncContactMapping,
+  GROUP_TAG,
+  render,
   syncGroupTagMapping,
+  syncRemoveGroupTagsMapping,
   syncSearchMapping,
   syncUpdateMapping,
   syncTaskCreateMapping,
@@ -26,15 +29,32 @@ import {
 
 type Row = Record<string, any>;
 
-/** The demo location's settings, as a user would pick them from the dropdowns. */
-export const settingsFor = (state: {
-  customFields: Map<string, { id: string; name: string }>;
-  businesses: Map<string, { id: string; name: string }>;
-}): RecipeSettings => {
-  const field = [...state.customFields.values()].find((f) => f.name === 'Ecwid Customer ID');
+/**
+ * The demo location's settings, as a user would pick them from the dropdowns. `extraFields`: the
+ * Ecwid store's extra fields as the Zap editor lists them; each is mapped to the GHL custom field
+ * of the same name, if there is one.
+ */
+export const settingsFor = (
+  state: {
+    customFields: Map<string, { id: string; name: string }>;
+    businesses: Map<string, { id: string; name: string }>;
+  },
+  shop: { groups?: string[]; extraFields?: Array<{ key: string; title: string }> } = {},
+): RecipeSettings => {
+  const fields = [...state.customFields.values()];
+  const field = fields.find((f) => f.name === 'Ecwid Customer ID');
   if (!field) throw new Error('The sub-account has no "Ecwid Customer ID" custom field; create it in GHL first.');
   const business = [...state.businesses.values()][0];
-  return { ecwidIdFieldId: field.id, ...(business ? { businessId: business.id } : {}) };
+  const extraFields = (shop.extraFields ?? []).flatMap((x) => {
+    const target = fields.find((f) => f.name.trim().toLowerCase() === x.title.trim().toLowerCase());
+    return target ? [{ ecwidKey: x.key, customFieldId: target.id }] : [];
+  });
+  return {
+    ecwidIdFieldId: field.id,
+    ...(business ? { businessId: business.id } : {}),
+    ...(shop.groups ? { groups: shop.groups } : {}),
+    ...(extraFields.length ? { extraFields } : {}),
+  };
 };
 
 /** Flow 1 — profile pull: the contact with its tasks and notes and the brief's key fields. */
@@ -70,8 +90,8 @@ interface SyncMappings {
   taskCreate: Record<string, unknown>;
 }
 
-/** Flow 2's steps, whatever the trigger: Find or Create Contact (+ update) → group tag → welcome task. */
-const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: DateTime) => {
+/** Flow 2's steps, whatever the trigger: Find or Create Contact (+ update) → welcome task → group swap (filter, remove, add). */
+const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: DateTime, settings: RecipeSettings) => {
   const contactResult = await zap.searchOrCreate(
     'Find or Create Contact',
     'find_contact',
@@ -80,12 +100,6 @@ const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: D
     mapFields(m.update, data),
   );
   data.contact = contactResult.record;
-  const tags = await zap.step<Row>(
-    'Add Tags to Contact (customer group)',
-    'creates',
-    'add_tags_to_contact',
-    mapFields(syncGroupTagMapping(), data),
-  );
   data.welcomeDue = (registered.isValid ? registered : DateTime.utc()).plus({ days: 2 }).toUTC().toISO({ suppressMilliseconds: true });
   const taskResult = await zap.searchOrCreate(
     'Find or Create Task (welcome call)',
@@ -93,7 +107,36 @@ const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: D
     mapFields(syncTaskSearchMapping(), data),
     mapFields(m.taskCreate, data),
   );
-  return { contact: contactResult, tags: tags.tags as string[], task: taskResult };
+  // Steps 4–6 (recipes/ecwid.ts GROUP_TAG): Zapier's text filters ignore letter case, so does this one.
+  const groupTag = String(render(GROUP_TAG, data));
+  const current = (Array.isArray(data.contact?.tags) ? (data.contact.tags as string[]) : []).map((t) => t.toLowerCase());
+  const changed = !current.includes(groupTag.toLowerCase());
+  if (
+    !zap.filter(
+      `Only continue if the contact's tags do not contain ${groupTag}`,
+      changed,
+      changed ? 'new customer or the group changed' : `the contact already has ${groupTag}: nothing to swap`,
+    )
+  )
+    return { contact: contactResult, tags: current, groupTagRemoved: [] as string[], task: taskResult };
+  const removed = await zap.step<Row>(
+    'Remove Tags from Contact (every group tag of the shop)',
+    'creates',
+    'remove_tags_from_contact',
+    mapFields(syncRemoveGroupTagsMapping(settings), data),
+  );
+  const tags = await zap.step<Row>(
+    'Add Tags to Contact (customer group)',
+    'creates',
+    'add_tags_to_contact',
+    mapFields(syncGroupTagMapping(), data),
+  );
+  return {
+    contact: contactResult,
+    tags: tags.tags as string[],
+    groupTagRemoved: (removed.tagsRemoved ?? []) as string[],
+    task: taskResult,
+  };
 };
 
 /** Flow 2 (webhook recipe) — an Ecwid customer created or updated → Find or Create Contact (+ update) → group tag → welcome task. */
@@ -110,6 +153,7 @@ export const syncCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: 
       taskCreate: syncTaskCreateMapping(settings),
     },
     registered,
+    settings,
   );
 };
 
@@ -125,6 +169,7 @@ export const syncPolledCustomer = async (zap: ZapRunner, customer: Row, settings
       taskCreate: appSyncTaskCreateMapping(settings),
     },
     DateTime.fromISO(String(customer.registeredAt ?? ''), { setZone: true }),
+    settings,
   );
 
 /** Flow 3 — an Ecwid customer deleted → Find Contact → Filter (exactly one match) → delete (tasks first) or archive. */

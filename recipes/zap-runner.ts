@@ -234,8 +234,12 @@ export class EcwidTriggerRunner {
     readonly zap: ZapRunner,
   ) {}
 
-  /** Points the Ecwid app at the sandbox (its own variables: the GHL app's stay as they are). */
+  /**
+   * Points the Ecwid app at the sandbox (its own variables: the GHL app's stay as they are). The
+   * sandbox's Ecwid app is registered with read_customers_extrafields, so the app asks for it.
+   */
   static useSandbox(sandbox: EcwidSandbox): void {
+    process.env.ECWID_OPTIONAL_SCOPES = 'read_customers_extrafields';
     process.env.ECWID_API_BASE_URL = sandbox.apiBaseUrl;
     process.env.ECWID_OAUTH_BASE_URL = sandbox.oauthBaseUrl;
     process.env.ECWID_CLIENT_ID = sandbox.clientId;
@@ -257,6 +261,21 @@ export class EcwidTriggerRunner {
     this.authData = authData;
     this.connectionLabel = connectionLabel;
     return this.authData;
+  }
+
+  /**
+   * The trigger's output fields as the Zap editor lists them: the static ones and those its
+   * dynamic output fields function returns (e.g. one per Ecwid extra field). Not a poll.
+   */
+  async outputFields(key: string): Promise<{ fields: Array<{ key: string; label?: string }>; requests: number }> {
+    const op = (EcwidApp.triggers as Record<string, { operation: { outputFields?: unknown[] } }> | undefined)?.[key];
+    if (!op) throw new Error(`The Ecwid app has no trigger ${key}`);
+    const before = this.sandbox.requests.length;
+    const fields: Array<{ key: string; label?: string }> = [];
+    for (const f of op.operation.outputFields ?? [])
+      if (typeof f === 'function') fields.push(...((await this.call(f, { authData: this.authData, inputData: {} })) as typeof fields));
+      else fields.push(f as { key: string; label?: string });
+    return { fields, requests: this.sandbox.requests.length - before };
   }
 
   /** True once the trigger's Zap is on (its first poll happened). */

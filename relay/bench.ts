@@ -133,7 +133,7 @@ const waitUntil = async (ok: () => boolean, timeoutMs: number) => {
 async function main() {
   const started = Date.now();
   const loadBefore = os.loadavg()[0]!;
-  const sandbox = await startSandbox({ seed: 'empty', rateLimit: false, webhooks: { retryDelayMs: 1000 } });
+  const sandbox = await startSandbox({ seed: 'empty', rateLimit: false, webhooks: { retryBaseMs: 1000 } });
   const token = sandbox.issueTokens().access_token;
   const hooks = await receiver();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-bench-'));

@@ -35,7 +35,7 @@ export const runInstantZap = async (log: Log = () => undefined): Promise<{ ok: b
   };
   const savedEnv = { ...process.env };
   const dir = mkdtempSync(join(tmpdir(), 'relay-demo-'));
-  const sandbox = await startSandbox({ webhooks: { retryDelayMs: 1000 } });
+  const sandbox = await startSandbox({ webhooks: { retryBaseMs: 1000 } });
   const relay = await startRelay(
     loadConfig({
       RELAY_PORT: '0',

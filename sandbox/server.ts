@@ -285,7 +285,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
     if (method === 'POST' && path === '/_sandbox/webhooks') webhooks.setUrl(typeof b['url'] === 'string' ? b['url'] : undefined);
     if (path === '/_sandbox/webhooks' && (method === 'POST' || method === 'GET')) {
-      return jsonOut(200, { url: webhooks.url ?? null, publicKey: webhooks.publicKey, log: webhooks.log });
+      return jsonOut(200, {
+        url: webhooks.url ?? null,
+        publicKey: webhooks.publicKey,
+        log: webhooks.log.map(({ body: _body, ...e }) => e),
+      });
+    }
+    // GHL's Webhook Logs "re-send": the original payload once more (sandbox/webhooks.ts `resend`).
+    if (method === 'POST' && path === '/_sandbox/webhooks/resend' && typeof b['webhookId'] === 'string') {
+      const known = webhooks.log.some((e) => e.webhookId === b['webhookId']);
+      if (!known) return jsonOut(404, { message: `No webhook ${b['webhookId']}` });
+      const { body: _body, ...entry } = webhooks.resend(b['webhookId']);
+      return jsonOut(202, entry);
     }
     return jsonOut(404, { statusCode: 404, message: `Cannot ${method} ${path}`, error: 'Not Found' });
   }

@@ -2,15 +2,23 @@ import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:cryp
 import type { Appointment, Contact, Note, SandboxState, Task } from './state.js';
 
 /**
- * The sandbox's app-level webhooks (ghl-api.md §5): every change an API call makes is sent, signed,
- * to one configured URL, as GHL does for a marketplace app. Payloads follow
- * openapi/webhook-events/*.json plus `timestamp`, `webhookId`, `appId`, `versionId`.
+ * The sandbox's app-level webhooks (docs/ghl-webhooks.md): every change an API call makes is sent,
+ * signed, to one configured URL, as GHL does for a marketplace app. Bodies have the shape of GHL's
+ * real deliveries (fixtures/ghl-webhook-examples/): `type, locationId, versionId, appId`, the
+ * event's fields (a contact's as captured: no `name`, `dnd` or `attachments`), then `timestamp`
+ * (ISO, when the delivery was created) and `webhookId`. TaskCreate carries no `contactId` or
+ * `body`, as GHL's real ones (highlevel-api-docs#332), unless `taskCreateWithContact`.
  *
  * Signing: `x-ghl-signature` = base64 Ed25519 over the raw body, with a key pair generated at
  * start (TEST ONLY; its public key is `publicKey`, to give the relay as RELAY_GHL_PUBLIC_KEY).
  * With `legacySignature`, also `x-wh-signature` (RSA-SHA256) from a second generated key.
- * Retries follow GHL's rule: only a 429 answer is retried, up to 6 times, `retryDelayMs` apart
- * (GHL: ~10 minutes, with jitter); any other answer or a failed connection is final.
+ *
+ * Delivery follows GHL's current policy (Webhook Integration Guide, 2026-08-30 copy): any non-2xx
+ * answer, a timeout or a refused connection is retried, up to `maxRetries` (12) times, with
+ * exponential backoff and jitter (`retryBaseMs` × 2ⁿ, capped at `retryMaxMs`: GHL publishes no
+ * numbers, these are the sandbox's), always the same bytes (same `timestamp`, `webhookId`,
+ * signature); `resend(webhookId)` is the Webhook Logs dashboard's manual re-send of the original
+ * payload. `clock` lets a test move time instead of waiting.
  *
  * How changes are seen without touching the handlers: within one API call (handlers are
  * synchronous), new keys in the contacts/tasks/notes/appointments maps are creations, removed
@@ -18,28 +26,54 @@ import type { Appointment, Contact, Note, SandboxState, Task } from './state.js'
  * the task named in the path is compared before/after for a completion.
  */
 
+/** Time as the sender sees it: real by default; tests pass a clock they move themselves. */
+export interface WebhookClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: WebhookClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
 export interface WebhookOptions {
   /** Where to send; unset = no webhooks (nothing is recorded). Changeable with `setUrl`. */
   url?: string;
   appId?: string;
-  /** Delay before re-sending after a 429 (default 10 minutes, as GHL). */
-  retryDelayMs?: number;
+  /** First retry delay (default 30 s); each further retry waits twice as long, ±25 % jitter. */
+  retryBaseMs?: number;
+  /** Longest wait between retries (default 1 hour). */
+  retryMaxMs?: number;
+  /** Retries after the first attempt (default 12, as GHL). */
   maxRetries?: number;
   legacySignature?: boolean;
   timeoutMs?: number;
+  /** Send `contactId` and `body` on TaskCreate (GHL's real ones lack them, #332). */
+  taskCreateWithContact?: boolean;
+  clock?: WebhookClock;
 }
 
 export interface WebhookLogEntry {
   webhookId: string;
   type: string;
   locationId: string;
-  /** Last answer's status; 0 = no answer (connection failed). */
+  /** Last answer's status; 0 = no answer (connection failed or timed out). */
   status: number;
   attempts: number;
+  /** Every attempt's status, in order (manual re-sends included). */
+  statuses: number[];
+  /** The exact bytes sent (each retry and re-send sends them again). */
+  body: string;
+  /** When the next automatic retry is due (clock time), while one is scheduled. */
+  nextAttemptAt?: number;
   /** When the change happened (epoch ms, sub-millisecond), for latency measurements. */
   changedAt: number;
   /** When the last attempt was answered. */
   answeredAt?: number;
+  /** `pending` until the first 2xx or until the retries are used up (`rejected`: last answer non-2xx; `failed`: no answer). */
   outcome: 'pending' | 'accepted' | 'rejected' | 'failed';
 }
 
@@ -47,35 +81,37 @@ type Obj = Record<string, unknown>;
 
 const preciseNow = () => performance.timeOrigin + performance.now();
 
+/**
+ * A contact as GHL's captured contact webhooks carry it (fixtures/ghl-webhook-examples/,
+ * jarlengit-ContactCreate): the captured fields in their order, the documented address fields
+ * only when set, and none of the documented `name`, `dnd`, `attachments` (real bodies lack them).
+ */
 const contactPayload = (c: Contact): Obj => ({
   id: c.id,
+  firstName: c.firstName ?? undefined,
+  lastName: c.lastName ?? undefined,
+  email: c.email ?? undefined,
+  phone: c.phone ?? undefined,
+  companyName: c.companyName ?? undefined,
   address1: c.address1 ?? undefined,
   city: c.city ?? undefined,
   state: c.state ?? undefined,
-  companyName: c.companyName ?? undefined,
-  country: c.country,
-  source: c.source ?? undefined,
-  dateAdded: c.dateAdded,
-  dateOfBirth: c.dateOfBirth ?? undefined,
-  dnd: c.dnd,
-  email: c.email ?? undefined,
-  name: c.name ?? ([c.firstName, c.lastName].filter(Boolean).join(' ') || undefined),
-  firstName: c.firstName ?? undefined,
-  lastName: c.lastName ?? undefined,
-  phone: c.phone ?? undefined,
-  postalCode: c.postalCode,
-  tags: [...c.tags],
+  postalCode: c.postalCode ?? undefined,
   website: c.website ?? undefined,
-  attachments: [],
+  source: c.source ?? undefined,
+  dateOfBirth: c.dateOfBirth ?? undefined,
   assignedTo: c.assignedTo ?? undefined,
+  tags: [...c.tags],
+  country: c.country,
+  dateAdded: c.dateAdded,
   customFields: c.customFields.map((f) => ({ id: f.id, value: f.value })),
 });
 
-const taskPayload = (t: Task): Obj => ({
+const taskPayload = (t: Task, withContact = true): Obj => ({
   id: t.id,
   assignedTo: t.assignedTo,
-  body: t.body,
-  contactId: t.contactId,
+  body: withContact ? t.body : undefined,
+  contactId: withContact ? t.contactId : undefined,
   title: t.title,
   dateAdded: t.dateAdded,
   dueDate: t.dueDate,
@@ -129,14 +165,16 @@ export class WebhookEmitter {
   private legacyKey: KeyObject | undefined;
   private recording: Pending[] | undefined;
   private inFlight = new Set<Promise<void>>();
-  private timers = new Set<NodeJS.Timeout>();
+  private timers = new Set<unknown>();
   private closed = false;
+  private clock: WebhookClock;
 
   constructor(
     private state: SandboxState,
     private opts: WebhookOptions = {},
   ) {
     this.url = opts.url;
+    this.clock = opts.clock ?? realClock;
     const ed = generateKeyPairSync('ed25519');
     this.privateKey = ed.privateKey;
     this.publicKey = (ed.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
@@ -174,23 +212,53 @@ export class WebhookEmitter {
     return result;
   }
 
-  /** Sends one webhook now (also for events the sandbox has no API for, e.g. UNINSTALL). */
-  emit(type: string, locationId: string, payload: Obj, changedAt = preciseNow()): WebhookLogEntry | undefined {
+  /**
+   * Sends one webhook now (also for events the sandbox has no API for, e.g. UNINSTALL, INSTALL),
+   * in GHL's envelope: `type, locationId, versionId, appId, …payload, timestamp, webhookId`
+   * (INSTALL/UNINSTALL: `type, appId, versionId, …payload` as captured). `appId` overrides the
+   * sandbox app's (another marketplace app's webhook, signed with the same key as GHL does).
+   */
+  emit(
+    type: string,
+    locationId: string | undefined,
+    payload: Obj,
+    opts: { changedAt?: number; appId?: string } = {},
+  ): WebhookLogEntry | undefined {
     const url = this.url;
     if (!url || this.closed) return undefined;
     const webhookId = randomUUID();
-    const body = JSON.stringify({
-      type,
-      locationId,
-      ...payload,
-      appId: this.opts.appId ?? 'sandbox-app-id',
-      versionId: 'sandbox-version-1',
-      timestamp: new Date().toISOString(),
+    const appId = opts.appId ?? this.opts.appId ?? 'sandbox-app-id';
+    const versionId = 'sandbox-version-1';
+    const lifecycle = type === 'INSTALL' || type === 'UNINSTALL';
+    const head = lifecycle ? { type, appId, versionId, locationId } : { type, locationId, versionId, appId };
+    const body = JSON.stringify({ ...head, ...payload, timestamp: new Date(this.clock.now()).toISOString(), webhookId });
+    const entry: WebhookLogEntry = {
       webhookId,
-    });
-    const entry: WebhookLogEntry = { webhookId, type, locationId, status: 0, attempts: 0, changedAt, outcome: 'pending' };
+      type,
+      locationId: locationId ?? '',
+      status: 0,
+      attempts: 0,
+      statuses: [],
+      body,
+      changedAt: opts.changedAt ?? preciseNow(),
+      outcome: 'pending',
+    };
     this.log.push(entry);
-    this.attempt(url, body, entry);
+    this.attempt(url, entry, true);
+    return entry;
+  }
+
+  /**
+   * The Webhook Logs dashboard's manual re-send: the original payload (same bytes, same
+   * `timestamp` and `webhookId`) once more to the current URL, whatever the first outcome was.
+   */
+  resend(webhookId: string): WebhookLogEntry {
+    const entry = this.log.find((e) => e.webhookId === webhookId);
+    if (!entry) throw new Error(`No webhook ${webhookId} in the sandbox's log`);
+    if (this.url && !this.closed) {
+      entry.outcome = 'pending';
+      this.attempt(this.url, entry, false);
+    }
     return entry;
   }
 
@@ -203,9 +271,24 @@ export class WebhookEmitter {
     return h;
   }
 
-  private attempt(url: string, body: string, entry: WebhookLogEntry): void {
+  /** Delay before retry number `n` (1-based): exponential, ±25 % jitter, capped. */
+  retryDelay(n: number): number {
+    const exp = Math.min(this.opts.retryMaxMs ?? 3_600_000, (this.opts.retryBaseMs ?? 30_000) * 2 ** (n - 1));
+    return Math.round(exp * (0.75 + Math.random() * 0.5));
+  }
+
+  /** One POST of the entry's bytes; `automatic` attempts schedule the next retry on failure. */
+  private attempt(url: string, entry: WebhookLogEntry, automatic: boolean): void {
     entry.attempts += 1;
-    const p = fetch(url, { method: 'POST', headers: this.headers(body), body, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) })
+    entry.nextAttemptAt = undefined;
+    const body = entry.body;
+    const p = fetch(url, {
+      method: 'POST',
+      headers: this.headers(body),
+      body,
+      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+      redirect: 'manual', // a 3xx is an answer GHL retries, not a place to follow
+    })
       .then(
         async (res) => {
           await res.arrayBuffer().catch(() => undefined);
@@ -215,20 +298,21 @@ export class WebhookEmitter {
       )
       .then((status) => {
         entry.status = status;
+        entry.statuses.push(status);
         entry.answeredAt = preciseNow();
-        if (status === 429 && entry.attempts <= (this.opts.maxRetries ?? 6) && !this.closed) {
-          const base = this.opts.retryDelayMs ?? 600_000;
-          const t = setTimeout(
-            () => {
-              this.timers.delete(t);
-              this.attempt(url, body, entry);
-            },
-            Math.round(base * (0.9 + Math.random() * 0.2)),
-          );
+        const ok = status >= 200 && status < 300;
+        const retriesDone = entry.statuses.length - 1;
+        if (!ok && automatic && retriesDone < (this.opts.maxRetries ?? 12) && !this.closed) {
+          const wait = this.retryDelay(retriesDone + 1);
+          entry.nextAttemptAt = this.clock.now() + wait;
+          const t = this.clock.setTimeout(() => {
+            this.timers.delete(t);
+            if (!this.closed) this.attempt(url, entry, true);
+          }, wait);
           this.timers.add(t);
           return;
         }
-        entry.outcome = status >= 200 && status < 300 ? 'accepted' : status === 0 ? 'failed' : 'rejected';
+        entry.outcome = ok ? 'accepted' : status === 0 ? 'failed' : 'rejected';
       })
       .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
@@ -241,7 +325,7 @@ export class WebhookEmitter {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers.clear();
     await this.flush();
   }
@@ -261,7 +345,7 @@ export class WebhookEmitter {
       };
     };
     onNew(s.contacts, (c) => this.record('ContactCreate', () => contactPayload(c), (c as Contact).id));
-    onNew(s.tasks, (t) => this.record('TaskCreate', () => taskPayload(t)));
+    onNew(s.tasks, (t) => this.record('TaskCreate', () => taskPayload(t, this.opts.taskCreateWithContact ?? false)));
     onNew(s.notes, (n) => this.record('NoteCreate', () => notePayload(n)));
     onNew(s.appointments, (a) => this.record('AppointmentCreate', () => appointmentPayload(a)));
     const del = s.contacts.delete.bind(s.contacts);

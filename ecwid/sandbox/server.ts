@@ -15,6 +15,7 @@ import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   EcwidSandboxState,
+  asSearchItem,
   ecwidDate,
   parseEcwidDate,
   type DeletedOrder,
@@ -123,20 +124,21 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
   const error = (res: http.ServerResponse, status: number, errorCode: string, errorMessage: string, headers: Record<string, string> = {}) =>
     send(res, status, { errorMessage, errorCode }, headers);
 
+  /** Search answers carry full customers plus `name` and `totalOrderCount`, and `allCustomerCount` (docs 2025). */
   const customerPage = (all: SandboxCustomer[], q: Record<string, string>) => {
     const offset = Number(q['offset'] ?? 0);
-    const limit = Number(q['limit'] ?? 10);
-    const items = all.slice(offset, offset + limit);
-    return { total: all.length, count: items.length, offset, limit, items };
+    const limit = Number(q['limit'] ?? 100);
+    const items = all.slice(offset, offset + limit).map(asSearchItem);
+    return { total: all.length, count: items.length, offset, limit, items, allCustomerCount: state.customers.size };
   };
 
   const SORTS: Record<string, (a: SandboxCustomer, b: SandboxCustomer) => number> = {
-    NAME_ASC: (a, b) => (a.billingPerson.name ?? '').localeCompare(b.billingPerson.name ?? ''),
-    NAME_DESC: (a, b) => (b.billingPerson.name ?? '').localeCompare(a.billingPerson.name ?? ''),
+    NAME_ASC: (a, b) => (a.billingPerson?.name ?? '').localeCompare(b.billingPerson?.name ?? ''),
+    NAME_DESC: (a, b) => (b.billingPerson?.name ?? '').localeCompare(a.billingPerson?.name ?? ''),
     EMAIL_ASC: (a, b) => a.email.localeCompare(b.email),
     EMAIL_DESC: (a, b) => b.email.localeCompare(a.email),
-    ORDER_COUNT_ASC: (a, b) => a.totalOrderCount - b.totalOrderCount,
-    ORDER_COUNT_DESC: (a, b) => b.totalOrderCount - a.totalOrderCount,
+    ORDER_COUNT_ASC: (a, b) => a.stats.numberOfOrders - b.stats.numberOfOrders,
+    ORDER_COUNT_DESC: (a, b) => b.stats.numberOfOrders - a.stats.numberOfOrders,
     REGISTERED_DATE_ASC: (a, b) => a.registered.localeCompare(b.registered) || a.id - b.id,
     REGISTERED_DATE_DESC: (a, b) => b.registered.localeCompare(a.registered) || b.id - a.id,
     UPDATED_DATE_ASC: (a, b) => a.updated.localeCompare(b.updated) || a.id - b.id,
@@ -163,15 +165,16 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
       if (q['email']) all = all.filter((c) => c.email.toLowerCase().includes(q['email']!.toLowerCase()));
       if (q['keyword']) {
         const k = q['keyword'].toLowerCase();
-        all = all.filter((c) => c.email.toLowerCase().includes(k) || (c.billingPerson.name ?? '').toLowerCase().includes(k));
+        all = all.filter((c) => c.email.toLowerCase().includes(k) || (c.billingPerson?.name ?? '').toLowerCase().includes(k));
       }
-      if (q['name']) all = all.filter((c) => (c.billingPerson.name ?? '').toLowerCase().includes(q['name']!.toLowerCase()));
+      if (q['name']) all = all.filter((c) => (c.billingPerson?.name ?? '').toLowerCase().includes(q['name']!.toLowerCase()));
       if (q['customerGroup'] !== undefined) all = all.filter((c) => c.customerGroupId === Number(q['customerGroup']));
       if (q['createdFrom'] || q['createdTo']) all = all.filter((c) => inRange(c.registered, q['createdFrom'], q['createdTo']));
       if (q['updatedFrom'] || q['updatedTo']) all = all.filter((c) => inRange(c.updated, q['updatedFrom'], q['updatedTo']));
       all.sort(SORTS[q['sortBy'] ?? 'NAME_ASC']);
       return [200, customerPage(all, q)];
     },
+    'search-customer-extra-fields': () => [200, { items: state.extraFieldDefinitions }],
     'get-customer': (_q, p) => {
       const c = state.customers.get(Number(p['customerId']));
       return c ? [200, c] : [404, { errorMessage: `Customer #${p['customerId']} not found`, errorCode: 'CUSTOMER_NOT_FOUND' }];

@@ -21,23 +21,112 @@ export interface SandboxPerson {
   phone?: string;
 }
 
+export interface SandboxContact {
+  id: number;
+  contact: string;
+  type: 'EMAIL' | 'PHONE';
+  note?: string;
+  default: boolean;
+  orderBy: number;
+  timestamp: string;
+}
+
+export interface SandboxExtraField {
+  key: string;
+  title: string;
+  value: string;
+  orderBy: number;
+  type: 'TEXT';
+  entityTypes: ['CUSTOMERS'];
+}
+
+/**
+ * A customer as `GET /customers/{id}` answers it: the fields and their order of the live 2025
+ * answer (ecwid/test/fixtures/recordings/live-2025-get-customer.json). No top-level `name` and no
+ * `totalOrderCount` (search items add both, see {@link asSearchItem}); a billing person only
+ * with what is known; `acceptMarketing` only when the customer answered; `extrafields` only when
+ * the customer answered a checkout question.
+ */
 export interface SandboxCustomer {
   id: number;
   email: string;
   registered: string;
   updated: string;
-  totalOrderCount: number;
+  billingPerson?: SandboxPerson;
+  shippingAddresses: Array<SandboxPerson & { id: number; defaultAddress: boolean }>;
   customerGroupId: number;
   customerGroupName: string;
-  billingPerson: SandboxPerson;
-  shippingAddresses: Array<SandboxPerson & { id: number; defaultAddress: boolean }>;
-  contacts: Array<{ id: number; contact: string; type: 'EMAIL' | 'PHONE'; default: boolean }>;
-  taxId: string;
   taxExempt: boolean;
+  taxId: string;
+  taxIdValid: boolean;
   b2b_b2c: 'b2b' | 'b2c';
-  acceptMarketing: boolean;
+  fiscalCode: string;
+  electronicInvoicePecEmail: string;
+  electronicInvoiceSdiCode: string;
+  acceptMarketing?: boolean;
   lang: string;
-  stats: { numberOfOrders: number; salesValue: number; averageOrderValue: number };
+  contacts: SandboxContact[];
+  stats: { numberOfOrders: number; numberOfCanceledOrders: number; salesValue: number; averageOrderValue: number };
+  privateAdminNotes: string;
+  favorites: Array<{ productId: number; addedTimestamp: string }>;
+  extrafields?: SandboxExtraField[];
+}
+
+/** A search item: the customer plus `name` (when known) and `totalOrderCount`, as search answers carry them. */
+export const asSearchItem = (c: SandboxCustomer): Record<string, unknown> => {
+  const { id, email, registered, updated, ...rest } = c;
+  return {
+    id,
+    ...(c.billingPerson?.name ? { name: c.billingPerson.name } : {}),
+    email,
+    registered,
+    updated,
+    totalOrderCount: c.stats.numberOfOrders,
+    ...rest,
+  };
+};
+
+/** Ecwid's own first/last name: the first and the last word, only for names of two words or more (live 2021 answer; docs). */
+const ecwidSplit = (name: string): { firstName?: string; lastName?: string } => {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  return words.length >= 2 ? { firstName: words[0], lastName: words[words.length - 1] } : {};
+};
+
+const COUNTRY_NAMES: Record<string, string> = {
+  US: 'United States',
+  CA: 'Canada',
+  MX: 'Mexico',
+  IT: 'Italy',
+  NL: 'Netherlands',
+  GB: 'United Kingdom',
+  DE: 'Germany',
+  FR: 'France',
+};
+
+/** Ecwid leaves out what it does not know: no empty strings in the billing person. */
+const compact = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
+
+const withDerived = (p: SandboxPerson): SandboxPerson => {
+  const name = p.name?.trim();
+  const { firstName: _f, lastName: _l, ...rest } = p;
+  return compact({
+    ...(name ? { name, ...ecwidSplit(name) } : {}),
+    ...rest,
+    ...(p.countryCode && !p.countryName && COUNTRY_NAMES[p.countryCode] ? { countryName: COUNTRY_NAMES[p.countryCode] } : {}),
+  });
+};
+
+/** The customer extra fields a store defines (GET /store_extrafields/customers); the keys look like Ecwid's. */
+export interface SandboxExtraFieldDefinition {
+  key: string;
+  title: string;
+  entityTypes: ['CUSTOMERS'];
+  type: 'TEXT';
+  shownOnOrderDetails: boolean;
+  linkedWithCheckoutField: boolean;
+  createdDate: string;
+  lastModifiedDate: string;
 }
 
 export interface TokenRecord {
@@ -51,6 +140,21 @@ export const DEMO_CLIENT_SECRET = 'ecwid-sandbox-client-secret';
 export const STORE_ID = 1003;
 export const STORE_NAME = 'Maple & Rye Goods (Demo)';
 export const GROUPS: Record<number, string> = { 0: 'General', 1: 'Retail', 2: 'Wholesale', 3: 'VIP' };
+
+/** The demo store's checkout questions; keys in Ecwid's style (7 letters). */
+const EXTRA_FIELDS: SandboxExtraFieldDefinition[] = [
+  ['HWVrQNC', 'Tax ID'],
+  ['HSdoOLH', 'How did you hear about us?'],
+].map(([key, title]) => ({
+  key: key!,
+  title: title!,
+  entityTypes: ['CUSTOMERS'],
+  type: 'TEXT',
+  shownOnOrderDetails: false,
+  linkedWithCheckoutField: true,
+  createdDate: '2026-01-12 09:00:00 +0000',
+  lastModifiedDate: '2026-01-12 09:00:00 +0000',
+}));
 
 /** Ecwid's date format, in UTC. */
 export const ecwidDate = (ms: number): string =>
@@ -89,6 +193,8 @@ export class EcwidSandboxState {
   codes = new Map<string, { scopes: string[]; redirectUri: string; expiresAt: number; storeId: number; token?: string }>();
   tokens = new Map<string, TokenRecord>();
   store = { id: STORE_ID, name: STORE_NAME, url: 'https://maple-rye-goods.company.site', ownerEmail: 'dana@example.com' };
+  /** The store's customer extra fields (checkout questions saved on the customer). */
+  extraFieldDefinitions: SandboxExtraFieldDefinition[] = EXTRA_FIELDS.map((f) => ({ ...f }));
   /** Told of every registration, edit and deletion (the webhooks). */
   readonly listeners: Array<(change: CustomerChange) => void> = [];
   private offsetMs = 0;
@@ -154,11 +260,16 @@ export class EcwidSandboxState {
     );
   }
 
-  /** A customer registers on the storefront (or is added in the admin). */
+  /**
+   * A customer registers on the storefront (or is added in the admin). `name` is the full name
+   * as typed (Ecwid derives its own first/last word split from it); without it, `firstName` and
+   * `lastName` are joined. `extraFields`: answers to the store's checkout questions, by title.
+   */
   register(
     input: {
       id?: number;
       email: string;
+      name?: string;
       firstName?: string;
       lastName?: string;
       phone?: string;
@@ -170,62 +281,114 @@ export class EcwidSandboxState {
       companyName?: string;
       customerGroupId?: number;
       acceptMarketing?: boolean;
+      extraFields?: Record<string, string>;
     },
     at = this.now(),
   ): SandboxCustomer {
     const id = input.id ?? this.nextId;
     if (input.id === undefined) this.nextId += 1 + (id % 7);
-    const name = [input.firstName, input.lastName].filter(Boolean).join(' ');
+    const name = input.name ?? [input.firstName, input.lastName].filter(Boolean).join(' ');
     const group = input.customerGroupId ?? 0;
+    const when = ecwidDate(at);
+    const billingPerson = withDerived({
+      name,
+      companyName: input.companyName,
+      street: input.street,
+      city: input.city,
+      countryCode: input.countryCode,
+      postalCode: input.postalCode,
+      stateOrProvinceCode: input.stateOrProvinceCode,
+      phone: input.phone,
+    });
     const customer: SandboxCustomer = {
       id,
       email: input.email,
-      registered: ecwidDate(at),
-      updated: ecwidDate(at),
-      totalOrderCount: 0,
+      registered: when,
+      updated: when,
+      ...(Object.keys(billingPerson).length ? { billingPerson } : {}),
+      shippingAddresses: [],
       customerGroupId: group,
       customerGroupName: GROUPS[group] ?? `Group ${group}`,
-      billingPerson: {
-        name,
-        firstName: input.firstName ?? '',
-        lastName: input.lastName ?? '',
-        companyName: input.companyName ?? '',
-        street: input.street ?? '',
-        city: input.city ?? '',
-        countryCode: input.countryCode ?? '',
-        postalCode: input.postalCode ?? '',
-        stateOrProvinceCode: input.stateOrProvinceCode ?? '',
-        phone: input.phone ?? '',
-      },
-      shippingAddresses: [],
-      contacts: [{ id: id * 10 + 1, contact: input.email, type: 'EMAIL', default: true }],
-      taxId: '',
       taxExempt: false,
+      taxId: '',
+      taxIdValid: true,
       b2b_b2c: input.companyName ? 'b2b' : 'b2c',
-      acceptMarketing: input.acceptMarketing ?? false,
+      fiscalCode: '',
+      electronicInvoicePecEmail: '',
+      electronicInvoiceSdiCode: '',
+      ...(input.acceptMarketing === undefined ? {} : { acceptMarketing: input.acceptMarketing }),
       lang: 'en',
-      stats: { numberOfOrders: 0, salesValue: 0, averageOrderValue: 0 },
+      contacts: [{ id: id * 10 + 1, contact: input.email, type: 'EMAIL', default: true, orderBy: 0, timestamp: when }],
+      stats: { numberOfOrders: 0, numberOfCanceledOrders: 0, salesValue: 0, averageOrderValue: 0 },
+      privateAdminNotes: '',
+      favorites: [],
     };
+    if (input.phone) customer.contacts.push(this.phoneContact(customer, input.phone, when));
+    this.answerExtraFields(customer, input.extraFields);
     this.customers.set(id, customer);
     this.changed('customer.created', customer);
     return customer;
   }
 
+  private phoneContact(c: SandboxCustomer, phone: string, when: string): SandboxContact {
+    return { id: c.id * 10 + 2, contact: phone, type: 'PHONE', default: true, orderBy: 1, timestamp: when };
+  }
+
+  private answerExtraFields(c: SandboxCustomer, answers: Record<string, string> | undefined): void {
+    if (!answers) return;
+    const fields = c.extrafields ?? [];
+    for (const [title, value] of Object.entries(answers)) {
+      const def = this.extraFieldDefinitions.find((d) => d.title === title);
+      if (!def) throw new Error(`The store has no customer extra field "${title}"`);
+      const at = fields.findIndex((f) => f.key === def.key);
+      const field: SandboxExtraField = {
+        key: def.key,
+        title: def.title,
+        value,
+        orderBy: this.extraFieldDefinitions.indexOf(def),
+        type: 'TEXT',
+        entityTypes: ['CUSTOMERS'],
+      };
+      if (at >= 0) fields[at] = field;
+      else fields.push(field);
+    }
+    fields.sort((x, y) => x.orderBy - y.orderBy);
+    if (fields.length) c.extrafields = fields;
+  }
+
   /** The customer (or the merchant) edits the profile; `updated` moves to now. */
   edit(
     id: number,
-    patch: Partial<Pick<SandboxCustomer, 'email' | 'customerGroupId' | 'acceptMarketing'>> & { billingPerson?: SandboxPerson },
+    patch: Partial<Pick<SandboxCustomer, 'email' | 'customerGroupId' | 'acceptMarketing'>> & {
+      billingPerson?: SandboxPerson;
+      extraFields?: Record<string, string>;
+    },
   ): SandboxCustomer {
     const c = this.customers.get(id);
     if (!c) throw new Error(`No customer ${id}`);
-    if (patch.email !== undefined) c.email = patch.email;
+    const when = ecwidDate(this.now());
+    if (patch.email !== undefined) {
+      c.email = patch.email;
+      const contact = c.contacts.find((x) => x.type === 'EMAIL' && x.default);
+      if (contact) Object.assign(contact, { contact: patch.email, timestamp: when });
+    }
     if (patch.acceptMarketing !== undefined) c.acceptMarketing = patch.acceptMarketing;
     if (patch.customerGroupId !== undefined) {
       c.customerGroupId = patch.customerGroupId;
       c.customerGroupName = GROUPS[patch.customerGroupId] ?? `Group ${patch.customerGroupId}`;
     }
-    if (patch.billingPerson) c.billingPerson = { ...c.billingPerson, ...patch.billingPerson };
-    c.updated = ecwidDate(this.now());
+    if (patch.billingPerson) {
+      const merged = withDerived({ ...c.billingPerson, ...compact(patch.billingPerson) });
+      if (Object.keys(merged).length) c.billingPerson = merged;
+      const phone = compact(patch.billingPerson).phone;
+      if (phone) {
+        const contact = c.contacts.find((x) => x.type === 'PHONE' && x.default);
+        if (contact) Object.assign(contact, { contact: phone, timestamp: when });
+        else c.contacts.push(this.phoneContact(c, phone, when));
+      }
+    }
+    this.answerExtraFields(c, patch.extraFields);
+    c.updated = when;
     this.changed('customer.updated', c);
     return c;
   }

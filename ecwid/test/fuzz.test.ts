@@ -76,6 +76,12 @@ describe('fuzz', () => {
               fc.array(fc.record({ type: fc.constantFrom('PHONE', 'EMAIL'), contact: fc.anything(), default: fc.boolean() })),
             ),
             stats: fc.oneof(fc.constant(undefined), fc.record({ firstOrderDate: fc.anything(), salesValue: fc.anything() })),
+            name: fc.oneof(fc.constant(undefined), fc.string(), fc.anything()),
+            extrafields: fc.oneof(
+              fc.constant(undefined),
+              fc.anything(),
+              fc.array(fc.record({ key: fc.oneof(fc.string(), fc.anything()), title: fc.anything(), value: fc.anything() })),
+            ),
           },
           { requiredKeys: ['id'] },
         ),
@@ -86,6 +92,11 @@ describe('fuzz', () => {
             expect(v === null || ISO.test(v)).toBe(true);
           }
           expect(typeof c.phone).toBe('string');
+          for (const k of ['name', 'firstName', 'lastName', 'allEmails', 'allPhones', 'extraFieldsSummary'] as const)
+            expect(typeof c[k]).toBe('string');
+          // First and last name hold every word of the name, in order.
+          expect([c.firstName, c.lastName].filter(Boolean).join(' ')).toBe(c.name.split(/\s+/).filter(Boolean).join(' '));
+          expect(Object.values(c.extraFields).every((v) => typeof v === 'string')).toBe(true);
         },
       ),
       { numRuns: 300 },

@@ -86,14 +86,41 @@ describe('flow 2: Ecwid customer created/updated → GHL contact + tasks', () =>
     ).toBe(snapshot);
   });
 
-  it('an update changes the address, keeps earlier tags and adds the new group tag', async () => {
+  it('an update changes the address and swaps the group tag: the old ecwid-group tag goes, other tags stay', async () => {
     const settings = settingsFor(sandbox.state);
     const first = await syncCustomer(zap, created, settings);
+    const id = String(first.contact.record.id);
+    sandbox.state.contacts.get(id)!.tags.push('vip-newsletter');
+    const before = zap.steps.length;
     const second = await syncCustomer(zap, updated, settings);
     expect(second.contact.outcome).toBe('updated');
-    const contact = sandbox.state.contacts.get(String(first.contact.record.id))!;
+    const contact = sandbox.state.contacts.get(id)!;
     expect([contact.address1, contact.postalCode]).toEqual(['7 Pier Street', '97210']);
-    expect(contact.tags.map((t) => t.toLowerCase()).sort()).toEqual(['ecwid-customer', 'ecwid-group:general', 'ecwid-group:wholesale']);
+    expect(contact.tags.map((t) => t.toLowerCase()).sort()).toEqual(['ecwid-customer', 'ecwid-group:wholesale', 'vip-newsletter']);
+    expect(second.groupTagRemoved.map((t) => t.toLowerCase())).toEqual(['ecwid-group:general']);
+    expect(zap.steps.slice(before).map((st) => [st.kind, st.key, st.input.tags])).toEqual([
+      ['searches', 'find_contact', undefined],
+      ['creates', 'update_contact', undefined],
+      ['searches', 'find_task', undefined],
+      ['filter', 'filter', undefined],
+      ['creates', 'remove_tags_from_contact', ['ecwid-group:General', 'ecwid-group:Retail', 'ecwid-group:Wholesale', 'ecwid-group:VIP']],
+      ['creates', 'add_tags_to_contact', ['ecwid-group:Wholesale']],
+    ]);
+  });
+
+  it('an update that keeps the group stops at the filter: no tag is removed or added again', async () => {
+    const settings = settingsFor(sandbox.state);
+    const first = await syncCustomer(zap, created, settings);
+    const tagRequests = () => sandbox.requests.filter((r) => r.path.endsWith('/tags')).length;
+    const before = tagRequests();
+    const again = await syncCustomer(zap, created, settings);
+    expect(again.groupTagRemoved).toEqual([]);
+    expect(zap.steps.at(-1)).toMatchObject({
+      kind: 'filter',
+      output: { pass: false, reason: 'the contact already has ecwid-group:General: nothing to swap' },
+    });
+    expect(tagRequests()).toBe(before);
+    expect(sandbox.state.contacts.get(String(first.contact.record.id))!.tags).toEqual(['ecwid-customer', 'ecwid-group:General']);
   });
 });
 
@@ -138,6 +165,7 @@ describe('flow 3: Ecwid customer deleted → GHL contact removed', () => {
     const id = String(synced.contact.record.id);
     const taskIds = [...sandbox.state.tasks.values()].filter((t) => t.contactId === id).map((t) => t.id);
     const others = sandbox.state.contacts.size - 1;
+    const afterSync = sandbox.requests.length;
     const result = await removeCustomer(zap, deleted, settings, 'delete');
     expect(result.removed).toBe(true);
     expect(result.removed && { ...result.deleted, deletedAt: 'x' }).toEqual({
@@ -156,7 +184,10 @@ describe('flow 3: Ecwid customer deleted → GHL contact removed', () => {
     expect(sandbox.state.contacts.has(id)).toBe(false);
     expect(taskIds.filter((t) => sandbox.state.tasks.has(t))).toEqual([]);
     expect(sandbox.state.contacts.size).toBe(others);
-    const deletes = sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
+    const deletes = sandbox.requests
+      .slice(afterSync)
+      .filter((r) => r.method === 'DELETE')
+      .map((r) => r.path);
     expect(deletes).toEqual([`/contacts/${id}/tasks/${taskIds[0]}`, `/contacts/${id}`]);
   });
 
@@ -180,12 +211,13 @@ describe('flow 3: Ecwid customer deleted → GHL contact removed', () => {
     const settings = settingsFor(sandbox.state);
     const synced = await syncCustomer(zap, created, settings);
     const id = String(synced.contact.record.id);
+    const before = sandbox.requests.length;
     const result = await removeCustomer(zap, deleted, settings, 'archive');
     expect(result.removed).toBe(false);
     const contact = sandbox.state.contacts.get(id)!;
     expect(contact.tags).toContain('ecwid-deleted');
     expect([...sandbox.state.tasks.values()].filter((t) => t.contactId === id).map((t) => t.completed)).toEqual([true]);
-    expect(sandbox.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(sandbox.requests.slice(before).filter((r) => r.method === 'DELETE')).toEqual([]);
   });
 });
 

@@ -295,7 +295,7 @@ describe('relay: what it refuses from GHL', () => {
       },
       close: () => real.close(),
     });
-    const ghl = await startSandbox({ seed: 'empty', webhooks: { retryDelayMs: 100 } });
+    const ghl = await startSandbox({ seed: 'empty', webhooks: { retryBaseMs: 100 } });
     open.push(ghl);
     // The relay trusts the sandbox's test key here (the sandbox signs as GHL would).
     const relay = await relayWith({ RELAY_GHL_PUBLIC_KEY: ghl.webhooks.publicKey }, failing);

@@ -20,6 +20,9 @@ export const extraFieldKey = (key: string): string => key.replace(/[^A-Za-z0-9_]
 const valueText = (v: unknown): string =>
   typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 
+/** The field's title, else its key (titles come from Ecwid as text, but nothing here trusts that). */
+const titleOf = (f: EcwidExtraField): string => (typeof f.title === 'string' && f.title.trim() !== '' ? f.title.trim() : f.key!.trim());
+
 const usable = (fields: unknown): EcwidExtraField[] =>
   (Array.isArray(fields) ? (fields as EcwidExtraField[]) : [])
     .filter((f) => !!f && typeof f.key === 'string' && f.key.trim() !== '')
@@ -36,7 +39,7 @@ export const extraFieldValues = (c: EcwidCustomer): Record<string, string> => {
 export const extraFieldsSummary = (c: EcwidCustomer): string =>
   usable(c.extrafields)
     .filter((f) => valueText(f.value) !== '')
-    .map((f) => `${(f.title ?? f.key)!.trim()}: ${valueText(f.value)}`)
+    .map((f) => `${titleOf(f)}: ${valueText(f.value)}`)
     .join('; ');
 
 const toOutputFields = (fields: EcwidExtraField[]): OutputField[] => {
@@ -46,7 +49,7 @@ const toOutputFields = (fields: EcwidExtraField[]): OutputField[] => {
     const key = extraFieldKey(f.key!);
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ key: `${EXTRA_FIELDS}__${key}`, label: `${f.title?.trim() || f.key} (extra field)` });
+    out.push({ key: `${EXTRA_FIELDS}__${key}`, label: `${titleOf(f)} (extra field)` });
   }
   return out;
 };
