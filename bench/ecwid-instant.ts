@@ -131,6 +131,8 @@ async function main() {
   const relayUrl = `http://127.0.0.1:${port}`;
   const clock = new ManualClock();
   const children: ChildProcess[] = [];
+  // Whatever ends this process (an error, zapier-platform-core's memory guard) ends the relay and the stand-in too.
+  process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
   const savedEnv = { ...process.env };
   const ghl = await startSandbox({ rateLimit: false });
   const ecwid = await startEcwidSandbox({ rateLimit: false, webhooks: { clock } });

@@ -280,3 +280,44 @@ describe('security over real HTTP (item 7): none of these reaches a Zap; each is
     expect(countOf("customer is not in Ecwid's deleted history at the event time")).toBe(before.history + 1);
   });
 });
+
+describe('unsubscribing and configuration', () => {
+  test('turning a Zap off is checked with the same store token; the subscription is gone after', async () => {
+    const sub = await subscribeZap('customer_deleted_instant');
+    const before = (await relay.store.stats()).subscriptions;
+    const other = sb.issueToken();
+    sb.state.tokens.get(other.access_token)!.revoked = true;
+    await expect(
+      appTester(op('customer_deleted_instant').performUnsubscribe!, { authData: { ...other, store_id: '1003' }, subscribeData: sub }),
+    ).rejects.toThrow('The Ecwid token has no access to store 1003');
+    await expect(appTester(op('customer_deleted_instant').performUnsubscribe!, { authData, subscribeData: sub })).resolves.toEqual({
+      id: sub.id,
+      removed: true,
+    });
+    expect((await relay.store.stats()).subscriptions).toBe(before - 1);
+    expect(await relay.store.getSubscription(sub.id)).toBeUndefined();
+  });
+
+  test('the Ecwid source needs event ids remembered for Ecwid’s 24-hour retries', () => {
+    expect(() => relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_MAX_AGE_SECONDS: '3600' })).toThrow(
+      'RELAY_MAX_AGE_SECONDS must be at least 25 h (90000) with RELAY_ECWID_CLIENT_SECRET set: Ecwid retries a webhook for 24 h',
+    );
+    expect(relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_MAX_AGE_SECONDS: '90000' }).ecwidClientSecret).toBe(SECRET);
+  });
+
+  test('without RELAY_ECWID_CLIENT_SECRET there is no Ecwid endpoint and no Ecwid subscription', async () => {
+    const plain = await startRelay(relayConfig(keys), { log: memoryLog().log });
+    try {
+      const hook = await fetch(`${plain.url}/webhooks/ecwid`, { method: 'POST', body: '{}' });
+      expect([hook.status, await hook.json()]).toEqual([404, { error: 'No route POST /webhooks/ecwid' }]);
+      const sub = await fetch(`${plain.url}/subscriptions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer x', 'content-type': 'application/json' },
+        body: JSON.stringify({ source: 'ecwid', storeId: '1003', event: 'customer.created', targetUrl: zaps.hookUrl('x') }),
+      });
+      expect([sub.status, await sub.json()]).toEqual([400, { error: 'Unknown "source" ecwid' }]);
+    } finally {
+      await plain.close();
+    }
+  });
+});
