@@ -1,7 +1,22 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', 'coverage/', 'src/ghl/generated/', 'zapierwrapper.*', 'ecwid/dist/', 'ecwid/build/', 'relay/dist/', 'relay/node_modules/', 'relay/data/', 'data/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'build/',
+      'coverage/',
+      'src/ghl/generated/',
+      'zapierwrapper.*',
+      'ecwid/dist/',
+      'ecwid/build/',
+      'relay/dist/',
+      'relay/node_modules/',
+      'relay/data/',
+      'data/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

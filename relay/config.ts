@@ -66,6 +66,10 @@ export interface RelayConfig {
   ecwidClientSecret?: string;
   /** Where a subscriber's Ecwid token is checked (`GET {base}/{storeId}/profile`). */
   ecwidApiBaseUrl: string;
+  /** Opens the operator console (/admin); the operator's own secret, never a GHL or Ecwid token. */
+  adminToken?: string;
+  /** When set, GET /metrics asks for it as a Bearer token. */
+  metricsToken?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -96,7 +100,7 @@ const retention = (env: Env, maxAgeSeconds: number, maxFutureSeconds: number): n
   const ms = num(env, 'RELAY_RETENTION_HOURS', 0) * 3_600_000;
   if (ms < floorMs) {
     throw new Error(
-      `RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (${floorMs / 3_600_000} h): ` +
+      `RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (${+(floorMs / 3_600_000).toFixed(2)} h): ` +
         'a webhookId forgotten earlier could be delivered twice',
     );
   }
@@ -140,6 +144,8 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
     quiet: flag(env, 'RELAY_QUIET', false),
     ecwidClientSecret: ecwidSecret(env, maxAgeSeconds),
     ecwidApiBaseUrl: (env.RELAY_ECWID_API_BASE_URL || 'https://app.ecwid.com/api/v3').replace(/\/+$/, ''),
+    adminToken: env.RELAY_ADMIN_TOKEN || undefined,
+    metricsToken: env.RELAY_METRICS_TOKEN || undefined,
   };
 };
 

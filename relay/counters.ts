@@ -96,6 +96,16 @@ export class RelayCounters {
   uninstallRemoved = 0;
   /** Answers to GHL, for its circuit breaker. */
   readonly answers = new AnswerWindow();
+  private latencyListeners: Array<(ms: number) => void> = [];
+
+  /** A delivered event's end to end latency (arrival at the relay → the hook's 2xx), for the metrics' histogram. */
+  observeLatency(ms: number): void {
+    for (const listen of this.latencyListeners) listen(ms);
+  }
+
+  onLatency(listen: (ms: number) => void): void {
+    this.latencyListeners.push(listen);
+  }
 
   snapshot(now: number) {
     return {

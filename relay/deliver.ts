@@ -16,6 +16,15 @@ export type DeliveryLog = DeliveryCounts;
 const failureKey = (status: number, error: string): string =>
   status ? `http_${Math.floor(status / 100)}xx` : /^timeout/.test(error) ? 'timeout' : 'network';
 
+/** The hook's host only: a Zapier hook URL's path is its secret. */
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+};
+
 export const backoffMs = (attempt: number, cfg: Pick<RelayConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number => {
   const exp = Math.min(cfg.retryMaxMs, cfg.retryBaseMs * 2 ** Math.max(0, attempt - 1));
   // Full jitter on the upper half: spreads a burst of retries without ever retrying at once.
@@ -35,6 +44,7 @@ export class Deliverer {
   readonly log: DeliveryLog;
   private inFlight = new Set<Promise<void>>();
   private running = false;
+  private runDone: Promise<void> = Promise.resolve();
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -68,7 +78,9 @@ export class Deliverer {
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), ms);
+    this.timer = setTimeout(() => {
+      if (!this.running) this.runDone = this.run();
+    }, ms);
   }
 
   private async run(): Promise<void> {
@@ -126,11 +138,21 @@ export class Deliverer {
     if (status >= 200 && status < 300) {
       await this.store.complete(d.id);
       this.log.delivered += 1;
+      this.counters.observeLatency(Math.max(0, this.now() - d.receivedAt));
       this.onSettled();
       return;
     }
     // One line per failed attempt: what failed and where, never the body or the hook URL's secret path.
-    const fields = { reason: error, type: d.type, locationId: d.locationId, subscriptionId: d.subscriptionId, attempt: d.attempts };
+    const fields = {
+      reason: error,
+      status,
+      targetHost: hostOf(d.targetUrl),
+      type: d.type,
+      locationId: d.locationId,
+      subscriptionId: d.subscriptionId,
+      deliveryId: d.id,
+      attempt: d.attempts,
+    };
     const key = failureKey(status, error);
     this.counters.deliveryFailures[key] = (this.counters.deliveryFailures[key] ?? 0) + 1;
     if (status === 410) {
@@ -148,15 +170,20 @@ export class Deliverer {
       return;
     }
     const wait = Math.max(backoffMs(d.attempts, this.cfg), Math.min(retryAfter ?? 0, this.cfg.retryMaxMs));
-    await this.store.retryAt(d.id, this.now() + wait, error);
+    const nextAt = this.now() + wait;
+    await this.store.retryAt(d.id, nextAt, error);
     this.log.retried += 1;
-    this.logger.warn({ ...fields, retryInMs: wait }, 'delivery attempt failed');
+    this.logger.warn({ ...fields, retryInMs: wait, nextTryAt: new Date(nextAt).toISOString() }, 'delivery attempt failed');
   }
 
-  /** Waits until nothing is in flight (for tests and a clean shutdown). */
+  /**
+   * Stops claiming and waits until every claimed delivery is sent and recorded, so that a clean
+   * shutdown leaves no delivery that was sent but not marked done (it would be sent again).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight]);
+    await this.runDone;
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 }

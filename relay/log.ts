@@ -13,13 +13,14 @@ export interface LogOptions {
   quiet?: boolean;
   /** Where lines go (default stdout); tests pass a stream to read the lines back. */
   destination?: DestinationStream;
+  /** Default: `RELAY_LOG_LEVEL` (trace … fatal, silent), else info. */
   level?: string;
 }
 
 export const createLog = (opts: LogOptions = {}): Logger =>
   pino(
     {
-      level: opts.quiet ? 'silent' : (opts.level ?? 'info'),
+      level: opts.quiet ? 'silent' : (opts.level ?? (process.env.RELAY_LOG_LEVEL || 'info')),
       base: { service: 'relay' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: ['token', 'authorization', 'body', 'headers', '*.authorization', '*.token'], remove: true },
@@ -35,10 +36,8 @@ export const memoryLog = () => {
 };
 
 /**
- * The process-wide log of `npm run relay` / the image: `RELAY_LOG_LEVEL` (trace … fatal, silent) sets the
- * level; `RELAY_QUIET=true` is `silent`.
+ * The process-wide log of `npm run relay` / the image (its start and stop lines): `RELAY_LOG_LEVEL`
+ * (trace … fatal, silent) sets the level. `RELAY_QUIET` silences a relay's own lines (startRelay's
+ * log), not these: a supervisor or a test still sees "listening on" and "stopped".
  */
-export const log = createLog({
-  quiet: /^(1|true|yes|on)$/i.test(process.env.RELAY_QUIET ?? ''),
-  level: process.env.RELAY_LOG_LEVEL || 'info',
-});
+export const log = createLog();

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { adminStore, notPaused, pausedTable, type AdminStore } from './admin-store.js';
 import type {
   ContactTagsUpdate,
   Delivery,
@@ -72,7 +73,7 @@ export class PostgresStore implements RelayStore {
     try {
       // Two relays starting together must not both create the tables.
       await client.query('SELECT pg_advisory_lock(72201)');
-      await client.query(SCHEMA);
+      await client.query(SCHEMA + pausedTable('relay_'));
       await client.query('SELECT pg_advisory_unlock(72201)');
     } finally {
       client.release();
@@ -184,7 +185,7 @@ export class PostgresStore implements RelayStore {
     const r = await this.pool.query(
       `WITH due AS (
          SELECT id FROM relay_deliveries
-         WHERE state = 'pending' AND next_at <= $1 AND lease_until <= $1
+         WHERE state = 'pending' AND next_at <= $1 AND lease_until <= $1 AND ${notPaused('relay_', 'relay_deliveries')}
          ORDER BY next_at, id LIMIT $2
          FOR UPDATE SKIP LOCKED
        )
@@ -242,6 +243,14 @@ export class PostgresStore implements RelayStore {
     );
     const row = r.rows[0] as Row;
     return { pending: Number(row.pending), dead: Number(row.dead), subscriptions: Number(row.subscriptions), events: Number(row.events) };
+  }
+
+  /** The operator console's queries (relay/admin-store.ts). */
+  admin(): AdminStore {
+    return adminStore(async (sql, params) => {
+      const r = await this.pool.query(sql, params);
+      return { rows: r.rows as Row[], changes: r.rowCount ?? 0 };
+    }, 'relay_');
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { operatorRoutes } from './admin.js';
 import { isAllowedTarget, type RelayConfig } from './config.js';
 import { RelayCounters } from './counters.js';
 import { Deliverer } from './deliver.js';
 import { bearer, HttpFailure, parseObject, readBody, Refusal } from './http.js';
 import { createLog, type RelayLog } from './log.js';
+import { RelayMetrics } from './metrics.js';
 import { openStore } from './open-store.js';
 import { ecwidSource } from './sources/ecwid.js';
 import { ghlSource } from './sources/ghl.js';
@@ -17,7 +19,8 @@ import type { RelayStore } from './store.js';
  * - `POST /webhooks/ghl`: GHL's app-level webhooks; verified, de-duplicated, stored, then 200;
  * - `POST /subscriptions`, `DELETE /subscriptions/:id`: Zapier's REST-hook subscribe/unsubscribe,
  *   authorised by the connection's GHL access token (checked against GHL, never stored);
- * - `GET /healthz`: the store's numbers and every counter (relay/counters.ts).
+ * - `GET /healthz`: the store's numbers and every counter (relay/counters.ts);
+ * - the operator's `GET /metrics` (relay/metrics.ts) and console `/admin` (relay/admin.ts).
  * What is specific to GHL (signature, body, appId, token check) is in sources/ghl.ts.
  */
 
@@ -40,6 +43,19 @@ export interface RelayOptions {
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The type and location a refused body claims, for the log line only (maybe forged: clipped, never trusted). */
+const claimedBy = (raw: Buffer): { type: string; locationId: string } => {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { type: '', locationId: '' };
+  }
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const text = (x: unknown) => (typeof x === 'string' ? x.slice(0, 64) : '');
+  return { type: text(o.type), locationId: text(o.locationId) };
+};
+
 export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Promise<Relay> {
   const store = opts.store ?? (await openStore(cfg));
   const now = opts.now ?? Date.now;
@@ -57,6 +73,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
   // Deliveries waiting, for back-pressure: counted here as events are queued and settled, and
   // re-read from the store every second (other relays on the same Postgres change it too).
   let pending = (await store.stats()).pending;
+  let storing = 0;
   const deliverer = new Deliverer(store, cfg, log, counters, now, () => {
     pending = Math.max(0, pending - 1);
   });
@@ -68,13 +85,16 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
       () => undefined,
     );
   }, 1000);
+  const metrics = new RelayMetrics(counters, store, now);
+  const operator = operatorRoutes({ ...cfg, store, metrics, log, kick: () => deliverer.kick() });
   const pruner = setInterval(() => void store.prune(now() - cfg.retentionMs).catch(() => undefined), 60_000);
 
   const receive = async (source: WebhookSource, req: http.IncomingMessage): Promise<[number, unknown]> => {
     let type = '';
     let locationId = '';
+    let raw: Buffer | undefined;
     try {
-      const raw = await readBody(req, cfg.maxBodyBytes);
+      raw = await readBody(req, cfg.maxBodyBytes);
       source.verify(raw, req.headers);
       const parsed = source.parse(raw, parseObject(raw), now());
       if ('ignore' in parsed) {
@@ -101,15 +121,21 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
         );
       }
       const retryLater = { 'retry-after': String(cfg.retryAfterSeconds) };
-      if (pending >= cfg.maxPending)
+      // Webhooks being stored count too: concurrent ones (Postgres stores them in parallel) would
+      // all pass a check of `pending` alone.
+      if (pending + storing >= cfg.maxPending) {
         throw new Refusal(429, 'backlog_full', `Relay backlog full (${pending} undelivered events)`, retryLater);
+      }
       let result;
+      storing += 1;
       try {
         result = await store.recordEvent({ id: e.id, type, locationId, body: raw.toString('utf8'), receivedAt: t }, e.record);
       } catch (err) {
         log.error({ source: source.name, type, locationId, error: (err as Error).message }, 'could not store the event');
         // A retryable answer: GHL retries any non-2xx (and, under its older policy, only a 429).
         throw new Refusal(429, 'store_failed', 'Relay could not store the event; retry later', retryLater);
+      } finally {
+        storing -= 1;
       }
       if (result.duplicate) {
         counters.webhooks.duplicate += 1;
@@ -128,6 +154,8 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
     } catch (e) {
       if (e instanceof Refusal) {
         counters.refused[e.reason] += 1;
+        // Refused before the body was trusted (signature): log what it claims, clipped.
+        if (!type && raw) ({ type, locationId } = claimedBy(raw));
         log.warn({ source: source.name, reason: e.reason, status: e.status, type, locationId, detail: e.message }, 'webhook refused');
       }
       throw e;
@@ -199,6 +227,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
   };
 
   const server = http.createServer((req, res) => {
+    if (operator.handles(req, res)) return;
     route(req).then(
       ([status, body]) => {
         res.writeHead(status, { 'content-type': 'application/json' });

@@ -1,10 +1,11 @@
 import { createPublicKey, createVerify, verify, type KeyObject } from 'node:crypto';
 
 /**
- * GHL signs every webhook (ghl-api.md §5.3):
+ * GHL signs every webhook (docs/ghl-webhooks.md, "Signatures"):
  * - `x-ghl-signature`: Ed25519 over the raw body, base64 (current scheme);
- * - `x-wh-signature`: RSA-SHA256 (PKCS#1 v1.5) over the body, base64 (legacy; GHL announced it is
- *   dropped after 2026-07-01, so it is only checked when enabled and no Ed25519 header came).
+ * - `x-wh-signature`: RSA-SHA256 (PKCS#1 v1.5) over the body, base64 (legacy; GHL's Webhook
+ *   Integration Guide first dated its end July 1, 2026, since moved to September 1, 2026: after it
+ *   GHL sends `x-ghl-signature` only). It is only checked when enabled and no Ed25519 header came.
  * Keys are GHL's published public keys unless configured (RELAY_GHL_PUBLIC_KEY /
  * RELAY_GHL_LEGACY_PUBLIC_KEY), e.g. the sandbox's test key.
  */

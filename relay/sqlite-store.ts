@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync as Database } from 'node:sqlite';
+import { adminStore, notPaused, pausedTable, type AdminStore } from './admin-store.js';
 import type {
   ContactTagsUpdate,
   Delivery,
@@ -96,7 +97,7 @@ export class SqliteStore implements RelayStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new (loadSqlite().DatabaseSync)(file);
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 5000;`);
-    this.db.exec(SCHEMA);
+    this.db.exec(SCHEMA + pausedTable(''));
     // Files made before company_id existed get it added.
     const columns = this.db.prepare(`PRAGMA table_info(subscriptions)`).all() as Row[];
     if (!columns.some((c) => c.name === 'company_id')) this.db.exec(`ALTER TABLE subscriptions ADD COLUMN company_id TEXT`);
@@ -126,6 +127,8 @@ export class SqliteStore implements RelayStore {
    */
   private tx<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      // A request still being read when the relay shut down: its webhook is refused (GHL retries it).
+      if (!this.db.isOpen) return reject(new Error('the store is closed'));
       this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.flushing) {
         this.flushing = true;
@@ -154,7 +157,7 @@ export class SqliteStore implements RelayStore {
       }
       this.db.exec('COMMIT');
     } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
       for (const job of jobs) job.reject(error);
       return;
     }
@@ -240,7 +243,7 @@ export class SqliteStore implements RelayStore {
       const rows = this.stmt(
         `SELECT d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at, e.type, e.location_id
            FROM deliveries d JOIN events e ON e.id = d.event_id
-           WHERE d.state = 'pending' AND d.next_at <= ? AND d.lease_until <= ?
+           WHERE d.state = 'pending' AND d.next_at <= ? AND d.lease_until <= ? AND ${notPaused('', 'd')}
            ORDER BY d.next_at, d.id LIMIT ?`,
       ).all(now, now, limit) as Row[];
       const lease = this.stmt(`UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?`);
@@ -297,6 +300,17 @@ export class SqliteStore implements RelayStore {
       subscriptions: one(`SELECT COUNT(*) AS n FROM subscriptions`),
       events: one(`SELECT COUNT(*) AS n FROM events`),
     };
+  }
+
+  /** The operator console's queries (relay/admin-store.ts); writes go through the group commit like every other. */
+  admin(): AdminStore {
+    return adminStore(async (sql, params) => {
+      const st = this.stmt(sql.replace(/\$(\d+)/g, '?$1'));
+      const args = params as Array<string | number>;
+      if (/^\s*SELECT/i.test(sql)) return { rows: st.all(...args) as Row[], changes: 0 };
+      const r = await this.tx(() => st.run(...args));
+      return { rows: [], changes: Number(r.changes) };
+    }, '');
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { AdminStore } from './admin-store.js';
+
 /**
  * What the relay keeps: events received from GHL (for de-duplication and redelivery), the Zapier
  * subscriptions, and one delivery row per (event, subscription) until it is delivered. The HTTP
@@ -103,6 +105,8 @@ export interface RelayStore {
   /** Forgets events older than `before` that have nothing left to deliver (bodies that old are refused by their timestamp). */
   prune(before: number): Promise<number>;
   stats(): Promise<StoreStats>;
+  /** The operator console's and the metrics' view (relay/admin-store.ts). */
+  admin(): AdminStore;
   close(): Promise<void>;
 }
 

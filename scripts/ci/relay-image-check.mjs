@@ -5,7 +5,8 @@
  * starts the image's CMD, runs the image's HEALTHCHECK command, subscribes a local hook receiver
  * through a local stand-in for GHL's token check, POSTs one webhook signed like GHL does
  * (x-ghl-signature, Ed25519 over the raw body), waits until the receiver has it byte for byte,
- * then stops the relay with SIGTERM (as `docker stop` does) and expects exit code 0.
+ * reads /metrics and the console API, then stops the relay with SIGTERM (as `docker stop` does)
+ * and expects exit code 0.
  * Plain JavaScript, no dependencies; everything on 127.0.0.1. Exits 1 with the reason on failure.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -90,6 +91,7 @@ const relay = spawn(cmd[0], cmd.slice(1), {
     RELAY_GHL_PUBLIC_KEY: keys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
     RELAY_GHL_API_BASE_URL: stubUrl,
     RELAY_ALLOWED_TARGETS: `${stubUrl}/hook`,
+    RELAY_ADMIN_TOKEN: 'ci-admin-token-0123456789',
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -149,6 +151,16 @@ try {
   await delivered;
   if (received.length !== 1 || received[0].body !== raw.toString('utf8')) throw new Error(`the hook received ${JSON.stringify(received)}`);
   step('a signed webhook was delivered to the hook byte for byte');
+
+  const metrics = await (await fetch(`${relayUrl}/metrics`)).text();
+  for (const line of ['relay_webhooks_total{outcome="queued"} 1', 'relay_delivery_attempts_total{outcome="delivered"} 1']) {
+    if (!metrics.split('\n').includes(line)) throw new Error(`/metrics has no line "${line}"`);
+  }
+  const subs = await fetch(`${relayUrl}/admin/api/subscriptions`, { headers: { authorization: 'Bearer ci-admin-token-0123456789' } });
+  const listed = subs.status === 200 ? (await subs.json()).subscriptions : [];
+  if (listed.length !== 1 || listed[0].locationId !== LOCATION)
+    throw new Error(`the console API answered ${subs.status}: ${JSON.stringify(listed)}`);
+  step('/metrics counts it; the console API lists the subscription');
 
   relay.kill('SIGTERM');
   const { code, signal } = await exited;

@@ -152,8 +152,14 @@ export type HookEvent = Record<string, unknown>;
 export interface HookTriggerDeclaration<I> extends Omit<Declaration<I, never>, 'perform'> {
   /** The GHL webhook type this trigger subscribes to (through the relay, src/http/relay.ts). */
   event: string;
-  /** Post-receive hook: one delivered GHL event → the trigger's items (none when the input filters it out). */
-  shape: (ctx: OperationContext<I>, event: HookEvent) => Array<Record<string, unknown> & { id: string }>;
+  /**
+   * Post-receive hook: one delivered GHL event → the trigger's items (none when the input filters it
+   * out); async when the event lacks what the filter needs and GHL must be asked (New Task, #332).
+   */
+  shape: (
+    ctx: OperationContext<I>,
+    event: HookEvent,
+  ) => Array<Record<string, unknown> & { id: string }> | Promise<Array<Record<string, unknown> & { id: string }>>;
   /** Sample items when the user tests the trigger in the Zap editor: the polling twin's perform. */
   list: (z: ZObject, bundle: Bundle) => Promise<unknown>;
   subscribe: (z: ZObject, bundle: Bundle, event: string) => Promise<Record<string, unknown>>;
@@ -169,7 +175,8 @@ export const hookTrigger = <I>(d: HookTriggerDeclaration<I>): Trigger => {
   const perform = async (ctx: OperationContext<I>) => {
     const body = ctx.bundle.cleanedRequest as unknown;
     const events = (Array.isArray(body) ? body : [body]).filter((e): e is HookEvent => typeof e === 'object' && e !== null);
-    return events.filter((e) => e.type === d.event && e.locationId === ctx.locationId).flatMap((e) => d.shape(ctx, e));
+    const mine = events.filter((e) => e.type === d.event && e.locationId === ctx.locationId);
+    return (await Promise.all(mine.map((e) => d.shape(ctx, e)))).flat();
   };
   return toZapier(
     { ...d, perform },

@@ -4,6 +4,7 @@ import { subscribeToRelay, unsubscribeFromRelay } from '../http/relay.js';
 import {
   hookTrigger,
   type HookEvent,
+  type OperationContext,
   type HookTriggerDeclaration,
   type InputField,
   type OutputField,
@@ -11,12 +12,13 @@ import {
   type Sample,
   type ZapierTrigger,
 } from '../operations/define.js';
+import { getContactTasks } from './contactRecords.js';
 import { hydrateContactProfile, newContact, newOrUpdatedContact } from './contacts.js';
 import { CUSTOM_FIELDS_BY_NAME, hydrateCustomFieldsByName } from './customFields.js';
 import { contactIdField } from './fields.js';
 import { newAppointment } from './appointments.js';
 import { newNote } from './notes.js';
-import { contactOutputFields, isoDate, toAppointment, toContact, toNote, toTask } from './shapes.js';
+import { contactOutputFields, isoDate, toAppointment, toContact, toNote, toTask, type TaskOutput } from './shapes.js';
 import { newTask, taskCompleted, toCompletion } from './tasks.js';
 
 /**
@@ -199,17 +201,41 @@ interface ContactFilterInput {
 }
 const byContact = (input: ContactFilterInput, contactId: string | undefined) => !input.contactId || input.contactId === contactId;
 
+/**
+ * GHL's TaskCreate can name no contact (highlevel-api-docs#332: `contactId` and `body` missing for
+ * a task made on a contact). With a Contact chosen, the task is that contact's when it is in the
+ * contact's own task list (`GET /contacts/{contactId}/tasks`, the polling twin's request, scope
+ * `contacts.readonly`): one request, only for such events, which also fills in `contactId` and
+ * `body`. GHL offers no lookup of a task by id alone, so without a Contact chosen the task's
+ * Contact ID stays empty (the help text says so).
+ */
+const taskForFilter = async (
+  { z, api }: OperationContext<ContactFilterInput>,
+  input: ContactFilterInput,
+  task: TaskOutput,
+): Promise<TaskOutput | undefined> => {
+  if (!input.contactId) return task;
+  if (task.contactId) return task.contactId === input.contactId ? task : undefined;
+  const theirs = (await getContactTasks({ z, api }, input.contactId, 'empty')).find((t) => t.taskId === task.taskId);
+  return theirs ? { ...task, contactId: input.contactId, body: task.body ?? theirs.body } : undefined;
+};
+
+const TASK_CONTACT_HELP =
+  "Only this contact's tasks. Leave empty to watch every contact in the sub-account. GHL's task webhook sometimes names no contact: with a contact chosen, the app then asks GHL for that contact's tasks to find out (one request); without one, such a task triggers with an empty Contact ID.";
+
+const taskContactFilter = (): InputField => contactIdField({ required: false, helpText: TASK_CONTACT_HELP });
+
 export const newTaskInstant = instant<ContactFilterInput>(newTask, {
   key: 'new_task_instant',
   event: 'TaskCreate',
   endpoints: ['POST /locations/{locationId}/tasks/search', 'GET /contacts/{contactId}/tasks'],
   label: 'New Task (Instant)',
   description: `Triggers when a new task is added, in the whole sub-account or for one contact. ${INSTANT_NOTE}`,
-  inputFields: [contactFilter('tasks')],
+  inputFields: [taskContactFilter()],
   parse: (read) => ({ contactId: read.id('contactId') }),
-  shape: ({ input }, e) => {
-    const task = toTask(e as Task);
-    return byContact(input, task.contactId) ? [task] : [];
+  shape: async (ctx, e) => {
+    const task = await taskForFilter(ctx, ctx.input, toTask(e as Task));
+    return task ? [task] : [];
   },
 });
 
@@ -219,11 +245,15 @@ export const taskCompletedInstant = instant<ContactFilterInput>(taskCompleted, {
   endpoints: ['POST /locations/{locationId}/tasks/search', 'GET /contacts/{contactId}/tasks'],
   label: 'Task Completed (Instant)',
   description: `Triggers when a task is marked completed, in the whole sub-account or for one contact. ${INSTANT_NOTE}`,
-  inputFields: [contactFilter('tasks')],
+  inputFields: [taskContactFilter()],
   parse: (read) => ({ contactId: read.id('contactId') }),
-  shape: ({ input }, e) => {
-    const task = toTask({ ...(e as Task), completed: true, dateUpdated: str(e.dateUpdated) ?? eventTime(e) });
-    return byContact(input, task.contactId) ? [toCompletion(task)] : [];
+  shape: async (ctx, e) => {
+    const task = await taskForFilter(
+      ctx,
+      ctx.input,
+      toTask({ ...(e as Task), completed: true, dateUpdated: str(e.dateUpdated) ?? eventTime(e) }),
+    );
+    return task ? [toCompletion(task)] : [];
   },
 });
 

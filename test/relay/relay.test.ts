@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { startRelay, type Relay } from '../../relay/server.js';
+import { loadConfig } from '../../relay/config.js';
+import { memoryLog } from '../../relay/log.js';
 import { SqliteStore } from '../../relay/sqlite-store.js';
 import type { RelayStore } from '../../relay/store.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
@@ -312,6 +314,126 @@ describe('relay: what it refuses from GHL', () => {
       '60',
       { error: 'Relay could not store the event; retry later' },
     ]);
+  });
+});
+
+describe('relay: configuration of the age window and the app', () => {
+  test('webhookIds are remembered at least the age window + clock skew + 1 h; a shorter RELAY_RETENTION_HOURS is refused', () => {
+    expect(loadConfig({}).retentionMs).toBe((604_800 + 300 + 3600) * 1000);
+    expect(loadConfig({ RELAY_MAX_AGE_SECONDS: '3600', RELAY_MAX_FUTURE_SECONDS: '60' }).retentionMs).toBe((3600 + 60 + 3600) * 1000);
+    expect(loadConfig({ RELAY_RETENTION_HOURS: '400' }).retentionMs).toBe(400 * 3_600_000);
+    expect(() => loadConfig({ RELAY_RETENTION_HOURS: '24' })).toThrow(
+      'RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (169.08 h): a webhookId forgotten earlier could be delivered twice',
+    );
+  });
+
+  test('RELAY_GHL_APP_ID takes app ids or client ids (the part before "-", as GHL’s SDKs compare), comma-separated', () => {
+    expect(loadConfig({ RELAY_GHL_APP_ID: '69c53778c480e55ef298a2fe-mfk2c1, 665c6bb13d4e5364bdec0e2f' }).ghlAppIds).toEqual([
+      '69c53778c480e55ef298a2fe',
+      '665c6bb13d4e5364bdec0e2f',
+    ]);
+    expect(loadConfig({}).ghlAppIds).toEqual([]);
+  });
+});
+
+describe('relay: log lines and counters', () => {
+  test('each refusal and each failed delivery attempt is one log line (reason, type, location; no token, no body) and a counter in /healthz', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const { lines, log } = memoryLog();
+    const relay = await startRelay(
+      relayConfig(keys, { RELAY_GHL_API_BASE_URL: sb.url, RELAY_GHL_APP_ID: 'ourApp-clientsecretpart', RELAY_RETRY_BASE_MS: '10' }),
+      {
+        log,
+      },
+    );
+    open.push(relay);
+    const hooks = await receiverWith((n) => (n === 1 ? 503 : 200));
+    await subscribe(relay.url, token, { locationId: loc, event: 'NoteCreate', targetUrl: hooks.url });
+    const secret = 'secret-note-text';
+    const note = ghlEvent('NoteCreate', loc, { appId: 'ourApp', body: secret });
+    const answers = [
+      await postWebhook(relay.url, note, { key: testKeys().ed25519 }), // forged
+      await postWebhook(
+        relay.url,
+        { ...ghlEvent('NoteCreate', loc), timestamp: new Date(Date.now() - 8 * 86_400_000).toISOString() },
+        { key: keys.ed25519 },
+      ),
+      await postWebhook(relay.url, ghlEvent('NoteCreate', loc, { appId: 'someOtherApp' }), { key: keys.ed25519 }),
+      await postWebhook(relay.url, note, { key: keys.ed25519 }),
+      await postWebhook(relay.url, note, { key: keys.ed25519 }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([401, 400, 200, 200, 200]);
+    await waitFor('the retried delivery', () => relay.deliverer.log.delivered === 1);
+    const health = (await (await fetch(`${relay.url}/healthz`)).json()) as Record<string, unknown>;
+    expect(health).toEqual({
+      ok: true,
+      store: 'sqlite',
+      pending: 0,
+      dead: 0,
+      subscriptions: 1,
+      events: 1,
+      webhooks: { queued: 1, unrouted: 0, duplicate: 1, other_app: 1 },
+      refused: {
+        bad_signature: 1,
+        too_large: 0,
+        bad_json: 0,
+        no_type: 0,
+        bad_event: 0,
+        no_timestamp: 0,
+        too_old: 1,
+        in_future: 0,
+        backlog_full: 0,
+        store_failed: 0,
+      },
+      deliveries: { delivered: 1, retried: 1, gone: 0, dead: 0 },
+      deliveryFailures: { http_5xx: 1 },
+      uninstallRemoved: 0,
+      ghlSuccess: { windowHours: 72, webhooks: 5, succeeded: 3, successRatio: 0.6, breakerAtRisk: false },
+    });
+    const about = (msg: string) =>
+      lines
+        .filter((l) => l.msg === msg)
+        .map(({ level, source, reason, type, locationId, status, attempt }) => ({
+          level,
+          source,
+          reason,
+          type,
+          locationId,
+          status,
+          attempt,
+        }));
+    expect(about('webhook refused')).toEqual([
+      { level: 40, source: 'ghl', reason: 'bad_signature', type: '', locationId: '', status: 401, attempt: undefined },
+      { level: 40, source: 'ghl', reason: 'too_old', type: 'NoteCreate', locationId: loc, status: 400, attempt: undefined },
+    ]);
+    expect(about('webhook ignored')).toEqual([
+      { level: 30, source: 'ghl', reason: 'other_app', type: 'NoteCreate', locationId: loc, status: undefined, attempt: undefined },
+    ]);
+    expect(about('delivery attempt failed')).toEqual([
+      { level: 40, source: undefined, reason: 'HTTP 503', type: 'NoteCreate', locationId: loc, status: undefined, attempt: 1 },
+    ]);
+    const all = JSON.stringify(lines);
+    expect(all).not.toContain(secret);
+    expect(all).not.toContain(token);
+    expect(all).not.toContain(hooks.url);
+  });
+
+  test("GHL's circuit breaker: over 10,000 answers in 72 hours under 90 % 2xx is flagged; older answers leave the window", async () => {
+    const { AnswerWindow } = await import('../../relay/counters.js');
+    const w = new AnswerWindow();
+    const t0 = Date.UTC(2026, 11, 1);
+    for (let i = 0; i < 9000; i++) w.record(t0, true);
+    for (let i = 0; i < 1001; i++) w.record(t0 + 3_600_000, false);
+    expect(w.read(t0 + 3_600_000)).toEqual({
+      windowHours: 72,
+      webhooks: 10_001,
+      succeeded: 9000,
+      successRatio: 0.8999,
+      breakerAtRisk: true,
+    });
+    // 72 hours after the first hour, its 9,000 successes are out of the window.
+    expect(w.read(t0 + 72 * 3_600_000)).toEqual({ windowHours: 72, webhooks: 1001, succeeded: 0, successRatio: 0, breakerAtRisk: false });
+    expect(w.read(t0 + 74 * 3_600_000)).toMatchObject({ webhooks: 0, successRatio: 1 });
   });
 });
 

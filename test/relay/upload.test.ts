@@ -6,10 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { readZipEntries } from '../../bench/bundle';
-import { loadConfig } from '../../relay/config';
+import { readZipEntries } from '../../bench/bundle.js';
+import { loadConfig } from '../../relay/config.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { makeBuildZip, makeSourceZip } = require('zapier-platform-cli/src/utils/build.js') as {
@@ -33,9 +34,16 @@ beforeAll(() => {
     fs.mkdirSync(path.dirname(path.join(app, f)), { recursive: true });
     fs.writeFileSync(path.join(app, f), 'contact jane@example.com');
   }
+  // The relay's own package file is in the tree too (the CLI packs every package.json into build.zip).
+  fs.copyFileSync(path.join(ROOT, 'relay', 'package.json'), path.join(app, 'relay', 'package.json'));
   fs.mkdirSync(path.join(app, 'build'));
 });
-afterAll(() => fs.rmSync(app, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(app, { recursive: true, force: true });
+  // makeBuildZip starts the CLI's esbuild service, a child process that would keep jest alive.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (createRequire(require.resolve('zapier-platform-cli/src/utils/build.js'))('esbuild') as { stop(): void }).stop();
+});
 
 it('the default SQLite path is relative, under data/', () => {
   expect(defaultPath).toBe(path.join('data', 'relay.sqlite'));
@@ -45,14 +53,19 @@ it('source.zip (what zapier push uploads as the source) has the app but no relay
   await makeSourceZip(app, path.join(app, 'build', 'source.zip'));
   const names = readZipEntries(path.join(app, 'build', 'source.zip')).map((e) => e.name);
   expect(names).toContain('index.js');
-  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual([]);
+  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual([
+    'relay/package.json',
+  ]);
 });
 
 it('build.zip has the app but no relay data', async () => {
   await makeBuildZip(app, path.join(app, 'build', 'build.zip'));
   const names = readZipEntries(path.join(app, 'build', 'build.zip')).map((e) => e.name);
   expect(names).toContain('index.js');
-  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual([]);
+  // Of relay/, only its package.json (no code, no data): the CLI adds every package.json it finds.
+  expect(names.filter((n) => n.includes('relay.sqlite') || n.startsWith('data/') || n.startsWith('relay/'))).toEqual([
+    'relay/package.json',
+  ]);
 });
 
 it('git ignores every file of a local run (git status stays clean)', () => {

@@ -248,7 +248,7 @@ describe('instant triggers: a delivered event → the polling twin’s output', 
     dateAdded: '2026-11-29T13:37:28.304Z',
   };
 
-  it('New Task: the task; filtered by contact when one is chosen (a TaskCreate without contactId then does not match)', async () => {
+  it('New Task: the task; filtered by contact when one is chosen (a TaskCreate without contactId is looked up in that contact’s tasks)', async () => {
     expect(await deliver('new_task_instant', taskEvent('TaskCreate'))).toEqual([taskOut]);
     expect(await deliver('new_task_instant', taskEvent('TaskCreate'), { contactId: CONTACT })).toEqual([taskOut]);
     expect(await deliver('new_task_instant', taskEvent('TaskCreate'), { contactId: 'otherContact00000001' })).toEqual([]);
@@ -264,7 +264,25 @@ describe('instant triggers: a delivered event → the polling twin’s output', 
         dateAdded: '2026-11-29T13:37:28.304Z',
       },
     ]);
-    expect(await deliver('new_task_instant', noContact, { contactId: CONTACT })).toEqual([]);
+    // GHL's real TaskCreate may name no contact (#332): with a Contact chosen, its task list decides (one GET), without one no request.
+    ghlApi()
+      .get(`/contacts/${CONTACT}/tasks`)
+      .reply(200, {
+        tasks: [
+          { id: 'older', title: 'x', contactId: CONTACT },
+          { id: 'task1', title: 'Welcome call', body: 'Call about the wholesale order', contactId: CONTACT },
+        ],
+      });
+    expect(await deliver('new_task_instant', noContact, { contactId: CONTACT })).toEqual([taskOut]);
+    ghlApi()
+      .get('/contacts/otherContact00000001/tasks')
+      .reply(200, { tasks: [{ id: 'older', title: 'x' }] });
+    expect(await deliver('new_task_instant', noContact, { contactId: 'otherContact00000001' })).toEqual([]);
+    ghlApi()
+      .get('/contacts/goneContact000000001/tasks')
+      .reply(400, { statusCode: 400, message: 'Contact with id goneContact000000001 not found' });
+    expect(await deliver('new_task_instant', noContact, { contactId: 'goneContact000000001' })).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   it('Task Completed: a completion id (task and time), completed = true', async () => {

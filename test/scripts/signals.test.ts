@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteStore } from '../../relay/sqlite-store';
-import { ghlEvent, hookReceiver, postWebhook, testKeys } from '../relay/helpers';
+import { SqliteStore } from '../../relay/sqlite-store.js';
+import { ghlEvent, hookReceiver, postWebhook, testKeys } from '../relay/helpers.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUN = path.join(ROOT, 'scripts', 'run.mjs');
