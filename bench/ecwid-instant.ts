@@ -209,6 +209,13 @@ async function main() {
       }
     };
 
+    // Warm-up, not measured: the stand-in's first Zap run loads and prepares both apps (a cold start, Zapier's side).
+    {
+      const sentFrom = ecwid.webhooks.log.length;
+      for (let i = 0; i < 3; i++) register();
+      await allRun(sentFrom, 120_000);
+    }
+
     // ---- 1. Latency at 1 and 50 changes per second.
     const latencyRows: Array<Record<string, unknown>> = [];
     for (const rate of [1, 50]) {
