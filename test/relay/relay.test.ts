@@ -386,6 +386,7 @@ describe('relay: log lines and counters', () => {
         too_large: 0,
         bad_json: 0,
         no_type: 0,
+        bad_event: 0,
         no_timestamp: 0,
         too_old: 1,
         in_future: 0,
