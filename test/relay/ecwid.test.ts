@@ -17,6 +17,7 @@ import { relayConfig, testKeys } from './helpers.js';
  * 2, 3 and 7). Forged, altered and replayed webhooks never start a Zap; each is logged and counted.
  */
 
+const ADMIN_TOKEN = 'relay-ecwid-test-admin-token-0123456789';
 const keys = testKeys();
 let sb: EcwidSandbox;
 let relay: Relay;
@@ -35,7 +36,10 @@ const countOf = (key: string) => droppedEvents[key] ?? 0;
 beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
   sb = await startEcwidSandbox({ rateLimit: false });
-  relay = await startRelay(relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_ECWID_API_BASE_URL: sb.apiBaseUrl }), { log });
+  relay = await startRelay(
+    relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_ECWID_API_BASE_URL: sb.apiBaseUrl, RELAY_ADMIN_TOKEN: ADMIN_TOKEN }),
+    { log },
+  );
   zaps = await startZapHost(appTester);
   process.env.ECWID_API_BASE_URL = sb.apiBaseUrl;
   process.env.RELAY_URL = relay.url;
@@ -81,8 +85,12 @@ const event = (eventType: string, entityId: number, extra: Record<string, unknow
   data: {},
   ...extra,
 });
+// /healthz shows its counters only with the admin token (anonymous callers get ok / not ok).
 const counters = async () =>
-  (await (await fetch(`${relay.url}/healthz`)).json()) as { webhooks: Record<string, number>; refused: Record<string, number> };
+  (await (await fetch(`${relay.url}/healthz`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+    webhooks: Record<string, number>;
+    refused: Record<string, number>;
+  };
 const OLIVIA = 274839105; // seeded 30 days ago, never edited since
 const runsOf = (zap: string) => zaps.runs.filter((r) => r.zap === zap);
 
