@@ -32,8 +32,8 @@ export const readBody = (req: http.IncomingMessage, limit: number): Promise<Buff
     const tooLarge = () => new Refusal(413, 'too_large', `Body larger than ${limit} bytes`);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
+      // Not read at all: the answer closes the connection (server.ts) instead of draining a huge body.
       reject(tooLarge());
-      req.resume();
       return;
     }
     const chunks: Buffer[] = [];

@@ -15,6 +15,7 @@ import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   EcwidSandboxState,
+  GROUPS,
   asSearchItem,
   ecwidDate,
   parseEcwidDate,
@@ -190,6 +191,24 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
       const limit = Number(q['limit'] ?? 100);
       const items = all.slice(offset, offset + limit).map((d) => ({ id: d.id, date: ecwidDate(d.at) }));
       return [200, { total: all.length, count: items.length, offset, limit, items }];
+    },
+    // Ecwid counts the default group ("General", id 0) in `total` and `items` but not in `count` (its docs' example).
+    'search-customer-groups': (q) => {
+      const ids = q['customerGroupId']?.split(',').map((s) => Number(s.trim()));
+      const keyword = q['keyword']?.toLowerCase();
+      const all = Object.entries(GROUPS)
+        .map(([id, name]) => ({ id: Number(id), name }))
+        .filter((g) => (!ids || ids.includes(g.id)) && (!keyword || g.name.toLowerCase().includes(keyword)));
+      const offset = Number(q['offset'] ?? 0);
+      const limit = Math.min(100, Number(q['limit'] ?? 100));
+      const items = all.slice(offset, offset + limit);
+      return [200, { total: all.length, count: items.filter((g) => g.id !== 0).length, offset, limit, items }];
+    },
+    'get-customer-group': (_q, p) => {
+      const name = GROUPS[Number(p['groupId'])];
+      return name
+        ? [200, { id: Number(p['groupId']), name }]
+        : [404, { errorMessage: `Customer group #${p['groupId']} not found`, errorCode: 'CUSTOMER_GROUP_NOT_FOUND' }];
     },
   };
 

@@ -30,12 +30,16 @@ type Op = { operation: Record<string, (z: unknown, b: unknown) => unknown> };
 const op = (key: string) => (EcwidApp.triggers as unknown as Record<string, Op>)[key]!.operation;
 
 const SECRET = 'ecwid-sandbox-client-secret';
+const ADMIN = 'operator-console-token-for-tests';
 const countOf = (key: string) => droppedEvents[key] ?? 0;
 
 beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
   sb = await startEcwidSandbox({ rateLimit: false });
-  relay = await startRelay(relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_ECWID_API_BASE_URL: sb.apiBaseUrl }), { log });
+  relay = await startRelay(
+    relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_ECWID_API_BASE_URL: sb.apiBaseUrl, RELAY_ADMIN_TOKEN: ADMIN }),
+    { log },
+  );
   zaps = await startZapHost(appTester);
   process.env.ECWID_API_BASE_URL = sb.apiBaseUrl;
   process.env.RELAY_URL = relay.url;
@@ -82,7 +86,10 @@ const event = (eventType: string, entityId: number, extra: Record<string, unknow
   ...extra,
 });
 const counters = async () =>
-  (await (await fetch(`${relay.url}/healthz`)).json()) as { webhooks: Record<string, number>; refused: Record<string, number> };
+  (await (await fetch(`${relay.url}/healthz`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as {
+    webhooks: Record<string, number>;
+    refused: Record<string, number>;
+  };
 const OLIVIA = 274839105; // seeded 30 days ago, never edited since
 const runsOf = (zap: string) => zaps.runs.filter((r) => r.zap === zap);
 

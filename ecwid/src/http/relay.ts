@@ -38,7 +38,13 @@ const relayError = (z: ZObject, res: HttpResponse, doing: string): Error => {
   );
 };
 
-const bearer = (bundle: Bundle) => ({ Authorization: `Bearer ${String(bundle.authData?.access_token ?? '')}` });
+/** `RELAY_SUBSCRIBE_SECRET` (set with `zapier-platform env:set`, the same value as the relay's) proves the call comes from this app. */
+const secretHeader = (): Record<string, string> => {
+  const secret = process.env.RELAY_SUBSCRIBE_SECRET;
+  return secret ? { 'X-Relay-Subscribe-Secret': secret } : {};
+};
+
+const bearer = (bundle: Bundle) => ({ Authorization: `Bearer ${String(bundle.authData?.access_token ?? '')}`, ...secretHeader() });
 
 export const subscribeToRelay = async (z: ZObject, bundle: Bundle, event: string): Promise<Record<string, unknown>> => {
   const res = await z.request({
