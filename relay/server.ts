@@ -191,7 +191,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
   };
 
   const tokenChecks = new TokenChecks(cfg.tokenCacheMs, cfg.tokenChecksPerMinute, now);
-  const checkAccess = (req: http.IncomingMessage, source: WebhookSource, token: string, locationId: string) =>
+  const checkAccess = (req: http.IncomingMessage, token: string, locationId: string, source: WebhookSource) =>
     tokenChecks.check(token, locationId, req.socket.remoteAddress ?? '', (t, l) => source.checkAccess(t, l));
   if (!cfg.subscribeSecret) {
     log.warn({ setting: 'RELAY_SUBSCRIBE_SECRET' }, 'no subscribe secret configured: any caller with a GHL token may subscribe');
@@ -215,7 +215,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
     if (typeof targetUrl !== 'string' || !isAllowedTarget(targetUrl, cfg.allowedTargets)) {
       throw new HttpFailure(400, `"targetUrl" must be a URL under ${cfg.allowedTargets.join(' or ')}`);
     }
-    const { companyId } = await checkAccess(req, source, token, locationId);
+    const { companyId } = await checkAccess(req, token, locationId, source);
     if ((await store.countSubscriptions(locationId)) >= cfg.maxSubscriptionsPerLocation) {
       throw new HttpFailure(
         429,
@@ -235,7 +235,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
     const source = sub ? sourceOfKey(sub.locationId) : ghl;
     const token = bearer(req.headers, source.tokenName);
     if (!sub) throw new HttpFailure(404, `No subscription ${id} (already removed)`);
-    await checkAccess(req, source, token, sub.locationId);
+    await checkAccess(req, token, sub.locationId, source);
     await store.removeSubscription(id);
     log.info({ subscriptionId: id, type: sub.event, locationId: sub.locationId }, 'unsubscribed');
     return [200, { id, removed: true }];

@@ -44,13 +44,13 @@ const secretHeader = (): Record<string, string> => {
   return secret ? { 'X-Relay-Subscribe-Secret': secret } : {};
 };
 
-const bearer = (bundle: Bundle) => ({ Authorization: `Bearer ${String(bundle.authData?.access_token ?? '')}`, ...secretHeader() });
+const bearer = (bundle: Bundle) => ({ Authorization: `Bearer ${String(bundle.authData?.access_token ?? '')}` });
 
 export const subscribeToRelay = async (z: ZObject, bundle: Bundle, event: string): Promise<Record<string, unknown>> => {
   const res = await z.request({
     method: 'POST',
     url: `${relayUrl(z)}/subscriptions`,
-    headers: { ...bearer(bundle), 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: { ...bearer(bundle), ...secretHeader(), 'Content-Type': 'application/json', Accept: 'application/json' },
     body: { source: 'ecwid', storeId: String(bundle.authData?.store_id ?? ''), event, targetUrl: bundle.targetUrl },
     skipThrowForStatus: true,
   });
@@ -64,7 +64,7 @@ export const unsubscribeFromRelay = async (z: ZObject, bundle: Bundle): Promise<
   const res = await z.request({
     method: 'DELETE',
     url: `${relayUrl(z)}/subscriptions/${encodeURIComponent(id)}`,
-    headers: { ...bearer(bundle), Accept: 'application/json' },
+    headers: { ...bearer(bundle), ...secretHeader(), Accept: 'application/json' },
     skipThrowForStatus: true,
   });
   // 404: already gone (e.g. removed after Zapier answered 410).
