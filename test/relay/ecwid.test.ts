@@ -17,7 +17,6 @@ import { relayConfig, testKeys } from './helpers.js';
  * 2, 3 and 7). Forged, altered and replayed webhooks never start a Zap; each is logged and counted.
  */
 
-const ADMIN_TOKEN = 'relay-ecwid-test-admin-token-0123456789';
 const keys = testKeys();
 let sb: EcwidSandbox;
 let relay: Relay;
@@ -31,13 +30,14 @@ type Op = { operation: Record<string, (z: unknown, b: unknown) => unknown> };
 const op = (key: string) => (EcwidApp.triggers as unknown as Record<string, Op>)[key]!.operation;
 
 const SECRET = 'ecwid-sandbox-client-secret';
+const ADMIN = 'operator-console-token-for-tests';
 const countOf = (key: string) => droppedEvents[key] ?? 0;
 
 beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
   sb = await startEcwidSandbox({ rateLimit: false });
   relay = await startRelay(
-    relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_ECWID_API_BASE_URL: sb.apiBaseUrl, RELAY_ADMIN_TOKEN: ADMIN_TOKEN }),
+    relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_ECWID_API_BASE_URL: sb.apiBaseUrl, RELAY_ADMIN_TOKEN: ADMIN }),
     { log },
   );
   zaps = await startZapHost(appTester);
@@ -85,9 +85,8 @@ const event = (eventType: string, entityId: number, extra: Record<string, unknow
   data: {},
   ...extra,
 });
-// /healthz shows its counters only with the admin token (anonymous callers get ok / not ok).
 const counters = async () =>
-  (await (await fetch(`${relay.url}/healthz`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+  (await (await fetch(`${relay.url}/healthz`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as {
     webhooks: Record<string, number>;
     refused: Record<string, number>;
   };

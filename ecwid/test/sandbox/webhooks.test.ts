@@ -48,7 +48,7 @@ const open: Array<{ close(): Promise<void> }> = [];
 beforeEach(async () => {
   nock.enableNetConnect('127.0.0.1');
   clock = new ManualClock(Date.parse('2026-12-01T10:00:00Z'));
-  sb = await startEcwidSandbox({ rateLimit: false, webhooks: { clock, responseTimeoutMs: 300 } });
+  sb = await startEcwidSandbox({ rateLimit: false, webhooks: { clock } });
   open.push(sb);
 });
 afterEach(async () => {
@@ -125,6 +125,9 @@ test('a 2-hour outage: attempts at 0, 15, 45 and 90 min fail, the one at 150 min
 });
 
 test('an answer later than the timeout is a failure and retried', async () => {
+  // A sandbox of its own with a short answer timeout: the first answer never comes, so it always fires.
+  sb = await startEcwidSandbox({ rateLimit: false, webhooks: { clock, responseTimeoutMs: 300 } });
+  open.push(sb);
   const r = await receiver((n) => (n === 1 ? 'hang' : 204));
   open.push(r);
   sb.webhooks.setUrl(`http://127.0.0.1:${r.port}/`);
