@@ -80,7 +80,7 @@ it('counts webhooks by outcome, logs each refusal with reason, source, type and 
   ).toBe(401);
   const stale = ghlEvent('NoteCreate', 'locC', { timestamp: new Date(Date.now() - 8 * 86_400_000).toISOString() });
   expect((await postWebhook(relay.url, stale, { key: keys.ed25519 })).status).toBe(400);
-  await waitFor('the delivery', () => hook!.received.length === 1);
+  await waitFor('the delivery to be booked', () => relay.counters.deliveries.delivered === 1);
 
   const refusals = lines.filter((l) => l.msg === 'webhook refused');
   expect(refusals).toEqual([
