@@ -3,8 +3,9 @@ import packageJson from './package.json' with { type: 'json' };
 import authentication from './src/authentication.js';
 import { afters, befores } from './src/http/middleware.js';
 import { byKey, type ResourceOperations } from './src/operations/define.js';
+import { apiRequestOperations } from './src/resources/apiRequest.js';
 import { appointmentsOperations } from './src/resources/appointments.js';
-import { businessesOperations } from './src/resources/businesses.js';
+import { businessSearchOrCreates, businessesOperations } from './src/resources/businesses/index.js';
 import { contactOperations, contactSearchOrCreates, hydrateContactProfile } from './src/resources/contacts.js';
 import { customFieldsOperations, hydrateCustomFieldsByName } from './src/resources/customFields.js';
 import { instantOperations } from './src/resources/instant.js';
@@ -36,6 +37,7 @@ const resources: ResourceOperations[] = [
   workflowsOperations,
   campaignsOperations,
   instantOperations,
+  apiRequestOperations,
 ];
 
 export default defineApp({
@@ -48,5 +50,5 @@ export default defineApp({
   triggers: byKey(resources.flatMap((r) => r.triggers ?? [])),
   searches: byKey(resources.flatMap((r) => r.searches ?? [])),
   creates: byKey(resources.flatMap((r) => r.creates ?? [])),
-  searchOrCreates: { ...contactSearchOrCreates, ...taskSearchOrCreates },
+  searchOrCreates: { ...contactSearchOrCreates, ...taskSearchOrCreates, ...businessSearchOrCreates },
 });

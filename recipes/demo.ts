@@ -4,7 +4,9 @@
  * New or Updated Customer and Deleted Customer triggers, polled with Zapier's dedupe semantics),
  * then makes a customer register, be edited twice and be deleted in the Ecwid store, runs the GHL
  * steps once per change, checks what GHL holds after each, and reports every step with its
- * request count. Customer data comes from fixtures/ecwid/.
+ * request count. Customer data comes from fixtures/ecwid/. Then the instant variants: GHL's webhooks
+ * (relay/demo.ts) and flows 2 and 3 from Ecwid's webhooks through the relay, timed per event
+ * (recipes/ecwid-instant.ts); the polling flows above stay the no-setup alternative.
  */
 import { implementedOperations, startSandbox } from '../sandbox/server.js';
 import { loadEcwidEvent } from './ecwid.js';
@@ -13,6 +15,7 @@ import { GROUPS as ECWID_GROUPS } from '../ecwid/sandbox/state.js';
 import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
 import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
 import { runInstantZap } from '../relay/demo.js';
+import { runEcwidInstant } from './ecwid-instant.js';
 import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../sandbox/automation.js';
 import { startWelcomeWorkflow, stopAutomations } from './ecwid-automation.js';
 import {
@@ -202,10 +205,12 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       ['ecwid-customer', 'ecwid-group:General'].every((t) => ghlContact?.tags.includes(t)),
       ghlContact?.tags.join(', '),
     );
+    const businessNamed = (name: string) => [...sandbox.state.businesses.values()].filter((b) => b.name === name);
+    const generalBusiness = businessNamed('General');
     check(
       'sync',
-      'the business is set',
-      !settings.businessId || ghlContact?.businessId === settings.businessId,
+      'the contact is in the business of its Ecwid group: Find or Create Business created "General" once',
+      firstRun?.business.outcome === 'created' && generalBusiness.length === 1 && ghlContact?.businessId === generalBusiness[0]?.id,
       sandbox.state.businesses.get(String(ghlContact?.businessId))?.name,
     );
     check(
@@ -216,8 +221,8 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     );
     check('sync', 'one welcome task is attached', tasksOf(sandbox, contactId).length === 1, tasksOf(sandbox, contactId)[0]?.title);
 
-    // Optional step 5 of flow 2 (recipes/ecwid-automation.ts): the shop's welcome workflow.
-    section('Flow 2, step 5 (optional) — Add Contact to Workflow: start the welcome workflow; a replay does not enrol twice');
+    // Flow 2's optional step after the welcome task (recipes/ecwid-automation.ts): the shop's welcome workflow.
+    section('Flow 2, optional step — Add Contact to Workflow: start the welcome workflow; a replay does not enrol twice');
     const welcomeSettings = { welcomeWorkflowId: SEED_WORKFLOWS.welcome };
     const welcome = await startWelcomeWorkflow(zap, { contact: firstRun?.contact.record }, welcomeSettings);
     await startWelcomeWorkflow(zap, { contact: firstRun?.contact.record }, welcomeSettings);
@@ -236,6 +241,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
 
     section('Flow 2 — Zapier replays the run (a user clicks "Replay" in the Zap history)');
     const snapshot = JSON.stringify([...sandbox.state.contacts.values()].map((x) => ({ ...x, dateUpdated: '' })));
+    const businessesBefore = sandbox.state.businesses.size;
     const replay = await syncPolledCustomer(zap, first.items[0]!, settings);
     printSteps();
     check(
@@ -244,6 +250,11 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       replay.contact.outcome === 'updated' && sandbox.state.contacts.size === contactsBefore + 1,
     );
     check('sync', 'replay adds no task', tasksOf(sandbox, contactId).length === 1);
+    check(
+      'sync',
+      'replay finds the "General" business instead of creating one',
+      replay.business.outcome === 'found' && sandbox.state.businesses.size === businessesBefore,
+    );
     check(
       'sync',
       'replay leaves the contact as it was',
@@ -280,6 +291,36 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
       'the group tag is swapped: ecwid-group:General removed, ecwid-group:Wholesale added, other tags kept',
       groupTags.length === 1 && groupTags[0] === 'ecwid-group:Wholesale' && !!after?.tags.includes('ecwid-customer'),
       after?.tags.join(', '),
+    );
+    const wholesaleBusiness = businessNamed('Wholesale');
+    check(
+      'sync',
+      'the contact moved to the business of its new group: "Wholesale", created once (the seed\'s "Maple & Rye Wholesale" is another name)',
+      edit1.runs[0]?.business.outcome === 'created' && wholesaleBusiness.length === 1 && after?.businessId === wholesaleBusiness[0]?.id,
+      sandbox.state.businesses.get(String(after?.businessId))?.name,
+    );
+
+    section("Flow 2 — Zapier replays edit 1's run (General → Wholesale): nothing changes");
+    const dataOf = () =>
+      JSON.stringify([
+        [...sandbox.state.contacts.values()].map((x) => ({ ...x, dateUpdated: '' })),
+        [...sandbox.state.businesses.values()].map((b) => ({ ...b, updatedAt: '' })),
+        [...sandbox.state.tasks.values()].map((t) => ({ ...t, dateUpdated: '' })),
+      ]);
+    const beforeMoveReplay = dataOf();
+    const moveReplay = await syncPolledCustomer(zap, edit1.items[0]!, settings);
+    printSteps();
+    const afterMoveReplay = sandbox.state.contacts.get(contactId);
+    check(
+      'sync',
+      'the replay finds the Wholesale business and the contact, the filter stops the tag swap, and the data is unchanged',
+      moveReplay.business.outcome === 'found' &&
+        moveReplay.contact.outcome === 'updated' &&
+        moveReplay.groupTagRemoved.length === 0 &&
+        dataOf() === beforeMoveReplay &&
+        afterMoveReplay?.businessId === wholesaleBusiness[0]?.id &&
+        (afterMoveReplay?.tags ?? []).filter((t) => t.toLowerCase().startsWith('ecwid-group:')).length === 1,
+      `business ${sandbox.state.businesses.get(String(afterMoveReplay?.businessId))?.name}; tags ${afterMoveReplay?.tags.join(', ')}`,
     );
 
     ecwidSandbox.state.advance(5 * 60_000);
@@ -498,6 +539,8 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
 
   // Instant triggers (relay/demo.ts): its own sandbox, the webhook relay and REST-hook Zaps.
   checks.push(...(await runInstantZap(log)).checks);
+  // Flows 2 and 3 from Ecwid's webhooks through the relay (recipes/ecwid-instant.ts), with per-event latency.
+  checks.push(...(await runEcwidInstant(log)).checks);
 
   const result: DemoResult = {
     ok: checks.length > 0 && checks.every((c) => c.ok),
@@ -512,10 +555,10 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     `── Summary: ${checks.filter((c) => c.ok).length}/${checks.length} checks passed; ${zap.steps.filter((s) => s.kind !== 'filter').length} Zap steps; ${result.requests} GHL requests (incl. OAuth); ${result.refreshes} token refresh(es)`,
   );
   log(`   ${ecwidSandbox.requests.length} Ecwid requests (incl. OAuth); ${zap.steps.filter((st) => st.kind === 'triggers').length} polls`);
-  for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'instant', 'demo']) {
+  for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'instant', 'ecwid-instant', 'demo']) {
     const mine = checks.filter((c) => c.flow === flow);
     if (mine.length)
-      log(`   ${flow.padEnd(8)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);
+      log(`   ${flow.padEnd(13)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);
   }
   return result;
 };

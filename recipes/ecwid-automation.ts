@@ -1,7 +1,7 @@
 /**
  * Optional steps of the Ecwid recipes that use issue 11's operations (kept apart from ecwid.ts and
  * flows.ts so the two can be merged independently; flows.ts can call these after its own steps):
- * - flow 2, step 5 — Add Contact to Workflow: start the shop's welcome workflow for the contact
+ * - flow 2, an optional step after the welcome task — Add Contact to Workflow: start the shop's welcome workflow for the contact
  *   (a replay, or a customer.updated event, does not enrol again while the workflow's "Allow
  *   re-entry" is off, GHL's default);
  * - flow 3, before the archive — Remove Contact from All Campaigns and Remove Contact from
@@ -19,7 +19,7 @@ export interface AutomationSettings {
   stopWorkflowIds?: string[];
 }
 
-/** Flow 2, step 5 — Add Contact to Workflow (welcome). */
+/** Flow 2, optional step after the welcome task — Add Contact to Workflow (welcome). */
 export const syncWelcomeWorkflowMapping = (workflowId: string) => ({ contactId: '{{contact.id}}', workflowId });
 
 /** Flow 3, before step 4 — Remove Contact from All Campaigns. */
@@ -28,7 +28,7 @@ export const removalCampaignsMapping = () => ({ contactId: '{{contact.id}}' });
 /** Flow 3, before step 4 — Remove Contact from Workflow, once per workflow chosen. */
 export const removalWorkflowMapping = (workflowId: string) => ({ contactId: '{{contact.id}}', workflowId });
 
-/** Runs flow 2's step 5 for the contact flow 2 found or created (`data.contact`). */
+/** Runs flow 2's optional welcome-workflow step for the contact flow 2 found or created (`data.contact`). */
 export const startWelcomeWorkflow = async (zap: ZapRunner, data: Row, s: AutomationSettings) =>
   s.welcomeWorkflowId
     ? zap.step<Row>(

@@ -70,13 +70,11 @@ export const mapFields = (mapping: Record<string, unknown>, data: Record<string,
 export interface RecipeSettings {
   /** The GHL custom field that stores Ecwid's customer id ("Ecwid Customer ID"). */
   ecwidIdFieldId: string;
-  /** Optional GHL business every synced customer is attached to. */
-  businessId?: string;
   /** Optional GHL user to own contacts and tasks. */
   assignedTo?: string;
   /**
    * The shop's Ecwid customer groups, typed once into the Remove Tags step of the group swap
-   * (flow 2, step 5). A group added in Ecwid later must be added there too.
+   * (flow 2, step 6). A group added in Ecwid later must be added there too.
    */
   groups?: string[];
   /**
@@ -90,14 +88,27 @@ export interface RecipeSettings {
 /** The demo shop's groups (the Ecwid sandbox's: ecwid/sandbox/state.ts GROUPS). */
 export const DEMO_SHOP_GROUPS = ['General', 'Retail', 'Wholesale', 'VIP'];
 
-/** Flow 2, step 2 — Find or Create Contact: the search half (Ecwid id first, then email). */
+/**
+ * Flow 2, step 2 — Find or Create Business: the customer's Ecwid group is a GHL business of the same
+ * name (letter case and spaces aside), created the first time a customer of the group comes by.
+ * Its id goes into the contact's Business in step 3, so a customer moved to another group in Ecwid
+ * moves to that group's business. The same mapping serves the webhook and the Ecwid app recipe
+ * (both outputs call the group `customerGroupName`).
+ */
+export const syncBusinessSearchMapping = () => ({ name: '{{customer.customerGroupName}}' });
+export const syncBusinessCreateMapping = () => ({
+  name: '{{customer.customerGroupName}}',
+  description: 'Ecwid customer group: {{customer.customerGroupName}}',
+});
+
+/** Flow 2, step 3 — Find or Create Contact: the search half (Ecwid id first, then email). */
 export const syncSearchMapping = (s: RecipeSettings) => ({
   customFieldId: s.ecwidIdFieldId,
   customFieldValue: '{{customer.id}}',
   email: '{{customer.email}}',
 });
 
-/** Flow 2, step 2 — Find or Create Contact: the create half. */
+/** Flow 2, step 3 — Find or Create Contact: the create half; Business ← step 2's business. */
 export const syncContactMapping = (s: RecipeSettings) => ({
   firstName: '{{customer.billingPerson.firstName}}',
   lastName: '{{customer.billingPerson.lastName}}',
@@ -112,15 +123,16 @@ export const syncContactMapping = (s: RecipeSettings) => ({
   source: 'Ecwid',
   tags: ['ecwid-customer'],
   ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
-  ...(s.businessId ? { businessId: s.businessId } : {}),
+  businessId: '{{business.id}}',
   [`customField__${s.ecwidIdFieldId}`]: '{{customer.id}}',
 });
 
 /**
- * Flow 2, step 2 — Find or Create Contact: the update half (runs when the contact exists). Tags are
- * left out on purpose: Update Contact would replace them all; the group tag is swapped in steps 4–6.
- * Company name is updated too (GHL's PUT accepts it, highlevel-api-docs#314). The business stays: if a first run created the contact but failed before attaching it, the
- * replay's update attaches it.
+ * Flow 2, step 3 — Find or Create Contact: the update half (runs when the contact exists). Tags are
+ * left out on purpose: Update Contact would replace them all; the group tag is swapped in steps 5–7.
+ * Company name is updated too (GHL's PUT accepts it, highlevel-api-docs#314). The business stays:
+ * it moves the contact to its group's business when the group changed in Ecwid, and if a first run
+ * created the contact but failed before attaching it, the replay's update attaches it.
  */
 export const syncUpdateMapping = (s: RecipeSettings) => {
   const { tags: _tags, ...rest } = syncContactMapping(s) as Record<string, unknown>;
@@ -128,30 +140,30 @@ export const syncUpdateMapping = (s: RecipeSettings) => {
 };
 
 /**
- * Flow 2, steps 4–6 — the group swap, so a contact carries one `ecwid-group:*` tag (a GHL segment
+ * Flow 2, steps 5–7 — the group swap, so a contact carries one `ecwid-group:*` tag (a GHL segment
  * on `ecwid-group:General` must not keep wholesale buyers). Built from plain Zap editor steps:
- * step 4, a Filter: only continue if step 2's Tags do not contain `ecwid-group:{{Customer Group}}`
+ * step 5, a Filter: only continue if step 3's Tags do not contain `ecwid-group:{{Customer Group}}`
  * (a new customer, or the group changed; otherwise nothing is touched and no "tag added" fires
- * again in GHL); step 5, Remove Tags from Contact with every group tag of the shop; step 6, Add
+ * again in GHL); step 6, Remove Tags from Contact with every group tag of the shop; step 7, Add
  * Tags to Contact with the current group's tag. The steps come last so the filter stops nothing else.
  */
 export const GROUP_TAG = 'ecwid-group:{{customer.customerGroupName}}';
 
 export const groupTagsOf = (s: RecipeSettings): string[] => (s.groups ?? DEMO_SHOP_GROUPS).map((g) => `ecwid-group:${g}`);
 
-/** Flow 2, step 5 — Remove Tags from Contact: every group tag of the shop (tags the contact lacks are ignored). */
+/** Flow 2, step 6 — Remove Tags from Contact: every group tag of the shop (tags the contact lacks are ignored). */
 export const syncRemoveGroupTagsMapping = (s: RecipeSettings) => ({
   contactId: '{{contact.id}}',
   tags: groupTagsOf(s),
 });
 
-/** Flow 2, step 6 — Add Tags to Contact: Ecwid's customer group as a tag. */
+/** Flow 2, step 7 — Add Tags to Contact: Ecwid's customer group as a tag. */
 export const syncGroupTagMapping = () => ({
   contactId: '{{contact.id}}',
   tags: [GROUP_TAG],
 });
 
-/** Flow 2, step 3 — Find or Create Task: the welcome task; the search makes a replay harmless. */
+/** Flow 2, step 4 — Find or Create Task: the welcome task; the search makes a replay harmless. */
 export const WELCOME_TASK_TITLE = 'Welcome call for new Ecwid customer';
 export const syncTaskSearchMapping = () => ({
   contactId: '{{contact.id}}',
@@ -184,14 +196,14 @@ export const removalArchiveMapping = () => ({ contactId: '{{contact.id}}', tag: 
 // Deleted Customer output. These are the recipes the README recommends; the webhook mappings above
 // are the instant alternative.
 
-/** Flow 2, step 2 — Find or Create Contact: the search half (Ecwid id first, then email). */
+/** Flow 2, step 3 — Find or Create Contact: the search half (Ecwid id first, then email). */
 export const appSyncSearchMapping = (s: RecipeSettings) => ({
   customFieldId: s.ecwidIdFieldId,
   customFieldValue: '{{customer.customerId}}',
   email: '{{customer.email}}',
 });
 
-/** Flow 2, step 2 — Find or Create Contact: the create half. */
+/** Flow 2, step 3 — Find or Create Contact: the create half; Business ← step 2's business. */
 export const appSyncContactMapping = (s: RecipeSettings) => ({
   firstName: '{{customer.firstName}}',
   lastName: '{{customer.lastName}}',
@@ -206,13 +218,13 @@ export const appSyncContactMapping = (s: RecipeSettings) => ({
   source: 'Ecwid',
   tags: ['ecwid-customer'],
   ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
-  ...(s.businessId ? { businessId: s.businessId } : {}),
+  businessId: '{{business.id}}',
   [`customField__${s.ecwidIdFieldId}`]: '{{customer.customerId}}',
   // An unanswered question maps to '' and Update Contact leaves the GHL value as it is.
   ...Object.fromEntries((s.extraFields ?? []).map((f) => [`customField__${f.customFieldId}`, `{{customer.extraFields.${f.ecwidKey}}}`])),
 });
 
-/** Flow 2, step 2 — the update half: as the create, less tags (see syncUpdateMapping; company name is updated too). */
+/** Flow 2, step 3 — the update half: as the create, less tags (see syncUpdateMapping; company name is updated too). */
 export const appSyncUpdateMapping = (s: RecipeSettings) => {
   const { tags: _tags, ...rest } = appSyncContactMapping(s) as Record<string, unknown>;
   return rest;

@@ -19,6 +19,8 @@ import {
   syncContactMapping,
   GROUP_TAG,
   render,
+  syncBusinessCreateMapping,
+  syncBusinessSearchMapping,
   syncGroupTagMapping,
   syncRemoveGroupTagsMapping,
   syncSearchMapping,
@@ -30,28 +32,24 @@ import {
 type Row = Record<string, any>;
 
 /**
- * The demo location's settings, as a user would pick them from the dropdowns. `extraFields`: the
+ * The demo location's settings, as a user would pick them from the dropdowns (the business is
+ * not one of them: each customer's group names it, flow 2 step 2). `extraFields`: the
  * Ecwid store's extra fields as the Zap editor lists them; each is mapped to the GHL custom field
  * of the same name, if there is one.
  */
 export const settingsFor = (
-  state: {
-    customFields: Map<string, { id: string; name: string }>;
-    businesses: Map<string, { id: string; name: string }>;
-  },
+  state: { customFields: Map<string, { id: string; name: string }> },
   shop: { groups?: string[]; extraFields?: Array<{ key: string; title: string }> } = {},
 ): RecipeSettings => {
   const fields = [...state.customFields.values()];
   const field = fields.find((f) => f.name === 'Ecwid Customer ID');
   if (!field) throw new Error('The sub-account has no "Ecwid Customer ID" custom field; create it in GHL first.');
-  const business = [...state.businesses.values()][0];
   const extraFields = (shop.extraFields ?? []).flatMap((x) => {
     const target = fields.find((f) => f.name.trim().toLowerCase() === x.title.trim().toLowerCase());
     return target ? [{ ecwidKey: x.key, customFieldId: target.id }] : [];
   });
   return {
     ecwidIdFieldId: field.id,
-    ...(business ? { businessId: business.id } : {}),
     ...(shop.groups ? { groups: shop.groups } : {}),
     ...(extraFields.length ? { extraFields } : {}),
   };
@@ -90,8 +88,18 @@ interface SyncMappings {
   taskCreate: Record<string, unknown>;
 }
 
-/** Flow 2's steps, whatever the trigger: Find or Create Contact (+ update) → welcome task → group swap (filter, remove, add). */
+/**
+ * Flow 2's steps, whatever the trigger: Find or Create Business (the customer's group) → Find or
+ * Create Contact (+ update, in that business) → welcome task → group swap (filter, remove, add).
+ */
 const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: DateTime, settings: RecipeSettings) => {
+  const businessResult = await zap.searchOrCreate(
+    'Find or Create Business (customer group)',
+    'find_business',
+    mapFields(syncBusinessSearchMapping(), data),
+    mapFields(syncBusinessCreateMapping(), data),
+  );
+  data.business = businessResult.record;
   const contactResult = await zap.searchOrCreate(
     'Find or Create Contact',
     'find_contact',
@@ -107,7 +115,7 @@ const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: D
     mapFields(syncTaskSearchMapping(), data),
     mapFields(m.taskCreate, data),
   );
-  // Steps 4–6 (recipes/ecwid.ts GROUP_TAG): Zapier's text filters ignore letter case, so does this one.
+  // Steps 5–7 (recipes/ecwid.ts GROUP_TAG): Zapier's text filters ignore letter case, so does this one.
   const groupTag = String(render(GROUP_TAG, data));
   const current = (Array.isArray(data.contact?.tags) ? (data.contact.tags as string[]) : []).map((t) => t.toLowerCase());
   const changed = !current.includes(groupTag.toLowerCase());
@@ -118,7 +126,7 @@ const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: D
       changed ? 'new customer or the group changed' : `the contact already has ${groupTag}: nothing to swap`,
     )
   )
-    return { contact: contactResult, tags: current, groupTagRemoved: [] as string[], task: taskResult };
+    return { business: businessResult, contact: contactResult, tags: current, groupTagRemoved: [] as string[], task: taskResult };
   const removed = await zap.step<Row>(
     'Remove Tags from Contact (every group tag of the shop)',
     'creates',
@@ -132,6 +140,7 @@ const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: D
     mapFields(syncGroupTagMapping(), data),
   );
   return {
+    business: businessResult,
     contact: contactResult,
     tags: tags.tags as string[],
     groupTagRemoved: (removed.tagsRemoved ?? []) as string[],
@@ -139,7 +148,7 @@ const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: D
   };
 };
 
-/** Flow 2 (webhook recipe) — an Ecwid customer created or updated → Find or Create Contact (+ update) → group tag → welcome task. */
+/** Flow 2 (webhook recipe) — an Ecwid customer created or updated → its group's business → Find or Create Contact (+ update) → welcome task → group tag. */
 export const syncCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: RecipeSettings) => {
   if (!event.customer) throw new Error(`${event.webhook.eventType} carries no customer object`);
   const registered = DateTime.fromFormat(event.customer.registered ?? '', 'yyyy-MM-dd HH:mm:ss ZZZ', { setZone: true });

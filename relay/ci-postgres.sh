@@ -4,6 +4,8 @@
 # CI runs on one machine never share or delete each other's database.
 #   url=$(bash relay/ci-postgres.sh start [--install])   # prints postgres://postgres@127.0.0.1:<port>/postgres
 #   bash relay/ci-postgres.sh stop
+#   bash relay/ci-postgres.sh down | up    # stop / start the same server, data and port kept (outage tests)
+# RELAY_CI_PG_NAME=<name>: a second, separate server of this checkout (e.g. the outage test's own).
 # --install: apt-get install postgresql (Debian) when no server binaries are found. Exits non-zero
 # (and prints why on stderr) when no server can be started; the tests then skip with a message.
 # RELAY_CI_PG_PORT forces the port (else the first free one from a per-checkout starting point).
@@ -11,7 +13,8 @@ set -euo pipefail
 cmd=${1:-start}
 root=$(cd "$(dirname "$0")/.." && pwd)
 id=$(printf '%s' "$root" | cksum | cut -d' ' -f1)
-dir=${TMPDIR:-/tmp}/relay-ci-postgres-$id
+dir=${TMPDIR:-/tmp}/relay-ci-postgres-$id${RELAY_CI_PG_NAME:+-$RELAY_CI_PG_NAME}
+[ -n "${RELAY_CI_PG_NAME:-}" ] && id=$((id + $(printf '%s' "$RELAY_CI_PG_NAME" | cksum | cut -d' ' -f1) % 997 + 1))
 
 bindir() {
   local d
@@ -69,8 +72,17 @@ case "$cmd" in
     stop_server "$(bindir || true)"
     rm -rf "$dir"
     ;;
+  down)
+    bin=$(bindir)
+    as_owner "'$bin/pg_ctl' -D '$dir/data' -m fast -w stop" >&2
+    ;;
+  up)
+    bin=$(bindir)
+    port=$(cat "$dir/port")
+    as_owner "'$bin/pg_ctl' -D '$dir/data' -w -l '$dir/server.log' -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1\" start" >&2
+    ;;
   *)
-    echo "usage: $0 start [--install] | stop" >&2
+    echo "usage: $0 start [--install] | stop | down | up" >&2
     exit 2
     ;;
 esac

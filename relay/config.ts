@@ -53,6 +53,26 @@ export interface RelayConfig {
   pollMs: number;
   /** More undelivered events than this and the relay answers GHL 429 (GHL retries later). */
   maxPending: number;
+  /** Shared with our Zapier app (`X-Relay-Subscribe-Secret`); unset: any caller may subscribe (a warning at start). */
+  subscribeSecret?: string;
+  maxSubscriptionsPerLocation: number;
+  /** More undelivered events of one location than this and that location's webhooks get 429 (others' do not). */
+  maxPendingPerLocation: number;
+  /** How long GHL's verdict on a (token, location) is reused, and how many checks per client address per minute reach GHL. */
+  tokenCacheMs: number;
+  tokenChecksPerMinute: number;
+  /** Whole-request deadline (headers and body) and the cap on open connections. */
+  requestTimeoutMs: number;
+  maxConnections: number;
+  /** How long dead deliveries, remembered contact tags and disabled subscriptions are kept. */
+  deadRetentionMs: number;
+  tagsRetentionMs: number;
+  disabledRetentionMs: number;
+  /** Postgres connections for storing webhooks (that many group-commit batches at once) and for deliveries. */
+  pgIngestConnections: number;
+  pgDeliveryConnections: number;
+  /** How often the backlog (pending deliveries per location) is re-read from the store. */
+  backlogRefreshMs: number;
   /**
    * Events are forgotten (and their webhookIds with them) this long after arrival once delivered:
    * at least the age window plus the clock skew, so that no accepted body is ever de-duplicated
@@ -62,6 +82,10 @@ export interface RelayConfig {
   /** `Retry-After` of a 429 (backlog full, cannot store). */
   retryAfterSeconds: number;
   quiet: boolean;
+  /** The Ecwid app's client secret (RELAY_ECWID_CLIENT_SECRET): unset = no `POST /webhooks/ecwid`. */
+  ecwidClientSecret?: string;
+  /** Where a subscriber's Ecwid token is checked (`GET {base}/{storeId}/profile`). */
+  ecwidApiBaseUrl: string;
   /** Opens the operator console (/admin); the operator's own secret, never a GHL or Ecwid token. */
   adminToken?: string;
   /** When set, GET /metrics asks for it as a Bearer token. */
@@ -103,6 +127,21 @@ const retention = (env: Env, maxAgeSeconds: number, maxFutureSeconds: number): n
   return ms;
 };
 
+/** A URL the relay sends GHL tokens to: `https`, or `http` to a loopback host only (tests, the local sandbox). */
+export const tokenSafeUrl = (name: string, url: string): string => {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`${name} must be a URL, got "${url}"`);
+  }
+  const loopback = u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) {
+    throw new Error(`${name} must use https (tokens are sent there); http is allowed for 127.0.0.1/localhost only, got "${url}"`);
+  }
+  return url;
+};
+
 export const loadConfig = (env: Env = process.env): RelayConfig => {
   const maxAgeSeconds = num(env, 'RELAY_MAX_AGE_SECONDS', 7 * DAY_S);
   const maxFutureSeconds = num(env, 'RELAY_MAX_FUTURE_SECONDS', 300);
@@ -115,7 +154,10 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
         ? parsePublicKey(env.RELAY_GHL_LEGACY_PUBLIC_KEY || GHL_RSA_PUBLIC_KEY)
         : undefined,
     },
-    ghlApiBaseUrl: (env.RELAY_GHL_API_BASE_URL || 'https://services.leadconnectorhq.com').replace(/\/+$/, ''),
+    ghlApiBaseUrl: tokenSafeUrl(
+      'RELAY_GHL_API_BASE_URL',
+      (env.RELAY_GHL_API_BASE_URL || 'https://services.leadconnectorhq.com').replace(/\/+$/, ''),
+    ),
     allowedTargets: (env.RELAY_ALLOWED_TARGETS || 'https://hooks.zapier.com')
       .split(',')
       .map((s) => s.trim())
@@ -135,12 +177,43 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
     concurrency: Math.max(1, num(env, 'RELAY_CONCURRENCY', 32)),
     pollMs: Math.max(10, num(env, 'RELAY_POLL_MS', 500)),
     maxPending: num(env, 'RELAY_MAX_PENDING', 100_000),
+    subscribeSecret: env.RELAY_SUBSCRIBE_SECRET || undefined,
+    maxSubscriptionsPerLocation: num(env, 'RELAY_MAX_SUBSCRIPTIONS_PER_LOCATION', 100),
+    maxPendingPerLocation: num(env, 'RELAY_MAX_PENDING_PER_LOCATION', 10_000),
+    tokenCacheMs: num(env, 'RELAY_TOKEN_CACHE_SECONDS', 60) * 1000,
+    tokenChecksPerMinute: num(env, 'RELAY_TOKEN_CHECKS_PER_MINUTE', 30),
+    requestTimeoutMs: Math.max(1000, num(env, 'RELAY_REQUEST_TIMEOUT_MS', 15_000)),
+    maxConnections: num(env, 'RELAY_MAX_CONNECTIONS', 1000),
+    deadRetentionMs: num(env, 'RELAY_DEAD_RETENTION_DAYS', 14) * DAY_S * 1000,
+    tagsRetentionMs: num(env, 'RELAY_TAGS_RETENTION_DAYS', 90) * DAY_S * 1000,
+    disabledRetentionMs: num(env, 'RELAY_DISABLED_RETENTION_DAYS', 30) * DAY_S * 1000,
+    pgIngestConnections: Math.max(1, num(env, 'RELAY_PG_INGEST_CONNECTIONS', 8)),
+    // Claims and settlements of `concurrency` deliveries: one claim at a time, completions batched,
+    // retries one statement each; a connection per 8 deliveries in flight covers the retries.
+    pgDeliveryConnections: Math.max(
+      2,
+      num(env, 'RELAY_PG_DELIVERY_CONNECTIONS', 2 + Math.ceil(Math.max(1, num(env, 'RELAY_CONCURRENCY', 32)) / 8)),
+    ),
+    backlogRefreshMs: Math.max(100, num(env, 'RELAY_BACKLOG_REFRESH_MS', 5000)),
     retentionMs: retention(env, maxAgeSeconds, maxFutureSeconds),
     retryAfterSeconds: num(env, 'RELAY_RETRY_AFTER_SECONDS', 60),
     quiet: flag(env, 'RELAY_QUIET', false),
+    ecwidClientSecret: ecwidSecret(env, maxAgeSeconds),
+    ecwidApiBaseUrl: (env.RELAY_ECWID_API_BASE_URL || 'https://app.ecwid.com/api/v3').replace(/\/+$/, ''),
     adminToken: env.RELAY_ADMIN_TOKEN || undefined,
     metricsToken: env.RELAY_METRICS_TOKEN || undefined,
   };
+};
+
+/** Ecwid retries a webhook for 24 h: with Ecwid on, its ids must be remembered (and accepted) at least that long. */
+const ecwidSecret = (env: Env, maxAgeSeconds: number): string | undefined => {
+  const secret = env.RELAY_ECWID_CLIENT_SECRET || undefined;
+  if (secret && maxAgeSeconds < DAY_S + 3600) {
+    throw new Error(
+      'RELAY_MAX_AGE_SECONDS must be at least 25 h (90000) with RELAY_ECWID_CLIENT_SECRET set: Ecwid retries a webhook for 24 h',
+    );
+  }
+  return secret;
 };
 
 /** True when `url` starts with an allowed prefix (`*` as the port matches any port). */

@@ -171,9 +171,10 @@ export class Deliverer {
     }
     const wait = Math.max(backoffMs(d.attempts, this.cfg), Math.min(retryAfter ?? 0, this.cfg.retryMaxMs));
     const nextAt = this.now() + wait;
+    // Logged in the same tick as `nextAt` is computed, so the line's time and nextTryAt agree.
+    this.logger.warn({ ...fields, retryInMs: wait, nextTryAt: new Date(nextAt).toISOString() }, 'delivery attempt failed');
     await this.store.retryAt(d.id, nextAt, error);
     this.log.retried += 1;
-    this.logger.warn({ ...fields, retryInMs: wait, nextTryAt: new Date(nextAt).toISOString() }, 'delivery attempt failed');
   }
 
   /**

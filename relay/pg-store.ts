@@ -1,8 +1,12 @@
 import pg from 'pg';
 import { adminStore, notPaused, pausedTable, type AdminStore } from './admin-store.js';
+import { Batcher } from './batcher.js';
 import type {
+  Backlog,
   ContactTagsUpdate,
   Delivery,
+  PruneCounts,
+  PruneCutoffs,
   RecordOptions,
   RecordResult,
   RelayEvent,
@@ -16,6 +20,13 @@ import type {
  * deliveries with `FOR UPDATE SKIP LOCKED` and a lease, so two relays never send the same row at
  * once; a relay that dies mid-delivery leaves a lease that expires and another relay sends it.
  * A commit is durable (synchronous_commit on, Postgres' default) before GHL gets its 200.
+ *
+ * Round trips (docs/relay-postgres.md): webhooks arriving together are stored by one statement
+ * (group commit, `Batcher`); only an UNINSTALL or a ContactTagUpdate (which must read the tags
+ * before writing) takes a transaction of its own. Completions are deleted in batches. Two pools:
+ * webhooks never wait behind deliveries for a connection, nor deliveries behind webhooks.
+ * A dropped connection is an error for the statements on it, never for the process: the pools
+ * open new connections, and meanwhile the relay answers GHL 429 (server.ts).
  */
 
 const SCHEMA = `
@@ -36,6 +47,8 @@ CREATE TABLE IF NOT EXISTS relay_subscriptions (
 );
 CREATE INDEX IF NOT EXISTS relay_subscriptions_route ON relay_subscriptions (location_id, event);
 ALTER TABLE relay_subscriptions ADD COLUMN IF NOT EXISTS company_id TEXT;
+ALTER TABLE relay_subscriptions ADD COLUMN IF NOT EXISTS disabled_at BIGINT;
+ALTER TABLE relay_subscriptions ADD COLUMN IF NOT EXISTS disabled_reason TEXT;
 CREATE INDEX IF NOT EXISTS relay_subscriptions_company ON relay_subscriptions (company_id);
 CREATE TABLE IF NOT EXISTS relay_deliveries (
   id BIGSERIAL PRIMARY KEY,
@@ -49,7 +62,11 @@ CREATE TABLE IF NOT EXISTS relay_deliveries (
   last_error TEXT,
   UNIQUE (event_id, subscription_id)
 );
-CREATE INDEX IF NOT EXISTS relay_deliveries_due ON relay_deliveries (state, next_at);
+ALTER TABLE relay_deliveries ADD COLUMN IF NOT EXISTS location_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE relay_deliveries ADD COLUMN IF NOT EXISTS sort_key BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE relay_deliveries ADD COLUMN IF NOT EXISTS dead_at BIGINT;
+DROP INDEX IF EXISTS relay_deliveries_due;
+CREATE INDEX IF NOT EXISTS relay_deliveries_order ON relay_deliveries (state, sort_key, id);
 CREATE INDEX IF NOT EXISTS relay_deliveries_subscription ON relay_deliveries (subscription_id);
 CREATE TABLE IF NOT EXISTS relay_contact_tags (
   location_id TEXT NOT NULL,
@@ -58,45 +75,194 @@ CREATE TABLE IF NOT EXISTS relay_contact_tags (
   at BIGINT NOT NULL,
   PRIMARY KEY (location_id, contact_id)
 );
+CREATE INDEX IF NOT EXISTS relay_contact_tags_at ON relay_contact_tags (at);
 `;
+
+/**
+ * One statement stores a batch of webhooks: the events (a known id is a duplicate), a delivery per
+ * active subscription of each new event's location and type, and the latest tags per contact (an
+ * older event never overwrites newer tags; a ContactDelete forgets them).
+ */
+const INGEST = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
+                       $7::text[], $8::text[], $9::boolean[], $10::bigint[], $11::int[])
+    AS t(id, type, location_id, body, received_at, sort_key, contact_id, tags, deleted, at, ord)
+), ins AS (
+  INSERT INTO relay_events (id, type, location_id, body, received_at)
+  SELECT id, type, location_id, body, received_at FROM input ORDER BY ord
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id
+), fresh AS (
+  SELECT input.* FROM input JOIN ins USING (id)
+), queued AS (
+  INSERT INTO relay_deliveries (event_id, subscription_id, target_url, next_at, sort_key, location_id)
+  SELECT f.id, s.id, s.target_url, f.received_at, f.sort_key, f.location_id
+  FROM fresh f JOIN relay_subscriptions s ON s.location_id = f.location_id AND s.event = f.type AND s.disabled_at IS NULL
+  RETURNING event_id
+), latest AS (
+  SELECT DISTINCT ON (location_id, contact_id) location_id, contact_id, tags, deleted, at
+  FROM fresh WHERE contact_id IS NOT NULL AND (deleted OR tags IS NOT NULL)
+  ORDER BY location_id, contact_id, at DESC, ord DESC
+), upserted AS (
+  INSERT INTO relay_contact_tags (location_id, contact_id, tags, at)
+  SELECT location_id, contact_id, tags, at FROM latest WHERE NOT deleted
+  ON CONFLICT (location_id, contact_id) DO UPDATE SET tags = EXCLUDED.tags, at = EXCLUDED.at
+  WHERE relay_contact_tags.at <= EXCLUDED.at
+), forgotten AS (
+  DELETE FROM relay_contact_tags c USING latest l
+  WHERE l.deleted AND c.location_id = l.location_id AND c.contact_id = l.contact_id AND c.at <= l.at
+)
+SELECT input.ord, ins.id IS NOT NULL AS fresh, COALESCE(q.n, 0)::int AS queued
+FROM input LEFT JOIN ins USING (id)
+LEFT JOIN (SELECT event_id, count(*) AS n FROM queued GROUP BY event_id) q ON q.event_id = input.id`;
 
 type Row = Record<string, unknown>;
 
+interface IngestItem {
+  e: RelayEvent;
+  order: number;
+  contact?: ContactTagsUpdate;
+}
+
+export interface PostgresOptions {
+  /** Connections for storing webhooks (and subscriptions); batches run this many at once. */
+  ingestConnections?: number;
+  /** Connections for claiming and settling deliveries. */
+  deliveryConnections?: number;
+  /** Told about connection errors (the process keeps running). */
+  onError?: (error: Error, where: string) => void;
+  /** How long to wait for a connection before failing the statement (the webhook then gets 429). */
+  connectTimeoutMs?: number;
+}
+
+const toSubscription = (row: Row): Subscription => ({
+  id: String(row.id),
+  locationId: String(row.location_id),
+  event: String(row.event),
+  targetUrl: String(row.target_url),
+  createdAt: Number(row.created_at),
+  ...(row.company_id ? { companyId: String(row.company_id) } : {}),
+});
+
 export class PostgresStore implements RelayStore {
   readonly kind = 'postgres' as const;
+  private ingest: Batcher<IngestItem, RecordResult>;
+  private completions: Batcher<string, undefined>;
 
-  private constructor(private pool: pg.Pool) {}
+  private constructor(
+    private pool: pg.Pool,
+    private deliveryPool: pg.Pool,
+    parallelIngest: number,
+  ) {
+    this.ingest = new Batcher((items) => this.ingestBatch(items), parallelIngest);
+    this.completions = new Batcher(async (ids) => {
+      await this.deliveryPool.query(`DELETE FROM relay_deliveries WHERE id = ANY($1::bigint[])`, [ids]);
+      return ids.map(() => undefined);
+    }, 1);
+  }
 
-  static async connect(url: string): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
-    const client = await pool.connect();
+  static async connect(url: string, opts: PostgresOptions = {}): Promise<PostgresStore> {
+    const onError = opts.onError ?? (() => undefined);
+    const make = (max: number, name: string) => {
+      const pool = new pg.Pool({
+        connectionString: url,
+        max,
+        connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+        idleTimeoutMillis: 30_000,
+        keepAlive: true,
+      });
+      // Without this listener an idle connection dropped by the server (restart, failover) would
+      // be an unhandled 'error' event, and the process would exit.
+      pool.on('error', (e) => onError(e, `${name} pool (idle connection)`));
+      return pool;
+    };
+    const ingestConnections = Math.max(1, opts.ingestConnections ?? 8);
+    const pool = make(ingestConnections + 1, 'ingest');
+    const deliveryPool = make(Math.max(2, opts.deliveryConnections ?? 4), 'delivery');
     try {
-      // Two relays starting together must not both create the tables.
-      await client.query('SELECT pg_advisory_lock(72201)');
-      await client.query(SCHEMA + pausedTable('relay_'));
-      await client.query('SELECT pg_advisory_unlock(72201)');
-    } finally {
-      client.release();
+      const client = await pool.connect();
+      try {
+        // Two relays starting together must not both create the tables.
+        await client.query('SELECT pg_advisory_lock(72201)');
+        await client.query(SCHEMA + pausedTable('relay_'));
+        await client.query('SELECT pg_advisory_unlock(72201)');
+      } finally {
+        client.release();
+      }
+    } catch (e) {
+      await Promise.all([pool.end(), deliveryPool.end()]);
+      throw e;
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, deliveryPool, ingestConnections);
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    // A checked-out client has no listener of the pool's: a connection dropped mid-transaction
+    // fails the query in progress, and this keeps its 'error' event from ending the process.
+    let broken: Error | undefined;
+    const onError = (e: Error) => (broken = e);
+    c.on('error', onError);
     try {
       await c.query('BEGIN');
       const out = await fn(c);
       await c.query('COMMIT');
       return out;
     } catch (error) {
-      await c.query('ROLLBACK').catch(() => undefined);
+      if (!broken) await c.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      c.release();
+      c.removeListener('error', onError);
+      c.release(broken);
     }
   }
 
   async recordEvent(e: RelayEvent, opts: RecordOptions = {}): Promise<RecordResult> {
+    const order = opts.order ?? e.receivedAt;
+    if (opts.removeLocation || opts.removeCompany || opts.contact?.enrich) return this.recordAlone(e, order, opts);
+    return this.ingest.push({ e, order, contact: opts.contact });
+  }
+
+  private async ingestBatch(items: IngestItem[]): Promise<RecordResult[]> {
+    // The same id twice in one batch: the later one is a duplicate of the earlier, whatever it was.
+    const first = new Map<string, number>();
+    const unique: IngestItem[] = [];
+    for (const it of items) {
+      if (!first.has(it.e.id)) {
+        first.set(it.e.id, unique.length);
+        unique.push(it);
+      }
+    }
+    const col = <T>(f: (it: IngestItem, i: number) => T) => unique.map(f);
+    const r = await this.pool.query(INGEST, [
+      col((it) => it.e.id),
+      col((it) => it.e.type),
+      col((it) => it.e.locationId),
+      col((it) => it.e.body),
+      col((it) => it.e.receivedAt),
+      col((it) => it.order),
+      col((it) => it.contact?.contactId ?? null),
+      col((it) => (it.contact?.tags ? JSON.stringify(it.contact.tags) : null)),
+      col((it) => !!it.contact?.deleted),
+      col((it) => it.contact?.at ?? 0),
+      col((_it, i) => i),
+    ]);
+    const byOrd = new Map<number, RecordResult>();
+    for (const row of r.rows as Row[]) {
+      byOrd.set(Number(row.ord), row.fresh ? { duplicate: false, queued: Number(row.queued) } : { duplicate: true, queued: 0 });
+    }
+    const seen = new Set<number>();
+    return items.map((it) => {
+      const i = first.get(it.e.id)!;
+      if (seen.has(i) || unique[i] !== it) return { duplicate: true, queued: 0 };
+      seen.add(i);
+      return byOrd.get(i) ?? { duplicate: true, queued: 0 };
+    });
+  }
+
+  /** An UNINSTALL or a ContactTagUpdate: its own transaction (it reads before it writes). */
+  private async recordAlone(e: RelayEvent, order: number, opts: RecordOptions): Promise<RecordResult> {
     return this.tx(async (c) => {
       const ins = await c.query(
         `INSERT INTO relay_events (id, type, location_id, body, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
@@ -105,26 +271,25 @@ export class PostgresStore implements RelayStore {
       if (ins.rowCount === 0) return { duplicate: true, queued: 0 };
       if (opts.contact) await this.trackTags(c, e, opts.contact);
       if (opts.removeLocation || opts.removeCompany) {
-        const locations = opts.removeLocation
-          ? [e.locationId]
-          : (await c.query(`SELECT DISTINCT location_id FROM relay_subscriptions WHERE company_id = $1`, [opts.removeCompany])).rows.map(
-              (r: Row) => String(r.location_id),
-            );
-        let removed = 0;
-        for (const loc of locations) {
-          await c.query(`DELETE FROM relay_contact_tags WHERE location_id = $1`, [loc]);
-          await c.query(
-            `DELETE FROM relay_deliveries WHERE subscription_id IN (SELECT id FROM relay_subscriptions WHERE location_id = $1)`,
-            [loc],
-          );
-          removed += (await c.query(`DELETE FROM relay_subscriptions WHERE location_id = $1`, [loc])).rowCount ?? 0;
-        }
-        return { duplicate: false, queued: 0, removed };
+        const r = await c.query(
+          `WITH locs AS (
+             SELECT $1::text AS location_id WHERE $1 <> ''
+             UNION SELECT DISTINCT location_id FROM relay_subscriptions WHERE $2::text IS NOT NULL AND company_id = $2
+           ), tags AS (
+             DELETE FROM relay_contact_tags WHERE location_id IN (SELECT location_id FROM locs)
+           ), dels AS (
+             DELETE FROM relay_deliveries WHERE subscription_id IN
+               (SELECT id FROM relay_subscriptions WHERE location_id IN (SELECT location_id FROM locs))
+           )
+           DELETE FROM relay_subscriptions WHERE location_id IN (SELECT location_id FROM locs) RETURNING disabled_at`,
+          [opts.removeLocation ? e.locationId : '', opts.removeCompany ?? null],
+        );
+        return { duplicate: false, queued: 0, removed: (r.rows as Row[]).filter((row) => row.disabled_at === null).length };
       }
       const q = await c.query(
-        `INSERT INTO relay_deliveries (event_id, subscription_id, target_url, next_at)
-         SELECT $1, id, target_url, $2 FROM relay_subscriptions WHERE location_id = $3 AND event = $4`,
-        [e.id, e.receivedAt, e.locationId, e.type],
+        `INSERT INTO relay_deliveries (event_id, subscription_id, target_url, next_at, sort_key, location_id)
+         SELECT $1, id, target_url, $2, $5, $3 FROM relay_subscriptions WHERE location_id = $3 AND event = $4 AND disabled_at IS NULL`,
+        [e.id, e.receivedAt, e.locationId, e.type, order],
       );
       return { duplicate: false, queued: q.rowCount ?? 0 };
     });
@@ -159,41 +324,50 @@ export class PostgresStore implements RelayStore {
   }
 
   async getSubscription(id: string): Promise<Subscription | undefined> {
-    const r = await this.pool.query(`SELECT * FROM relay_subscriptions WHERE id = $1`, [id]);
+    const r = await this.pool.query(`SELECT * FROM relay_subscriptions WHERE id = $1 AND disabled_at IS NULL`, [id]);
     const row = r.rows[0] as Row | undefined;
-    return row
-      ? {
-          id: String(row.id),
-          locationId: String(row.location_id),
-          event: String(row.event),
-          targetUrl: String(row.target_url),
-          createdAt: Number(row.created_at),
-          ...(row.company_id ? { companyId: String(row.company_id) } : {}),
-        }
-      : undefined;
+    return row ? toSubscription(row) : undefined;
+  }
+
+  async countSubscriptions(locationId: string): Promise<number> {
+    const r = await this.pool.query(`SELECT count(*) AS n FROM relay_subscriptions WHERE location_id = $1 AND disabled_at IS NULL`, [
+      locationId,
+    ]);
+    return Number((r.rows[0] as Row).n);
   }
 
   async removeSubscription(id: string): Promise<boolean> {
-    return this.tx(async (c) => {
-      await c.query(`DELETE FROM relay_deliveries WHERE subscription_id = $1 AND state = 'pending'`, [id]);
-      const r = await c.query(`DELETE FROM relay_subscriptions WHERE id = $1`, [id]);
-      return (r.rowCount ?? 0) > 0;
-    });
+    const r = await this.pool.query(
+      `WITH d AS (DELETE FROM relay_deliveries WHERE subscription_id = $1 AND state = 'pending')
+       DELETE FROM relay_subscriptions WHERE id = $1 RETURNING disabled_at`,
+      [id],
+    );
+    return (r.rows as Row[]).some((row) => row.disabled_at === null);
   }
 
-  async claimDue(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
-    const r = await this.pool.query(
+  async disableSubscription(id: string, at: number, reason: string): Promise<boolean> {
+    const r = await this.deliveryPool.query(
+      `WITH d AS (DELETE FROM relay_deliveries WHERE subscription_id = $1 AND state = 'pending')
+       UPDATE relay_subscriptions SET disabled_at = $2, disabled_reason = $3 WHERE id = $1 AND disabled_at IS NULL`,
+      [id, at, reason],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async claimDue(now: number, limit: number, leaseMs: number, skipTargets: readonly string[] = []): Promise<Delivery[]> {
+    const r = await this.deliveryPool.query(
       `WITH due AS (
          SELECT id FROM relay_deliveries
-         WHERE state = 'pending' AND next_at <= $1 AND lease_until <= $1 AND ${notPaused('relay_', 'relay_deliveries')}
-         ORDER BY next_at, id LIMIT $2
+         WHERE state = 'pending' AND next_at <= $1 AND lease_until <= $1 AND NOT (target_url = ANY($4::text[]))
+           AND ${notPaused('relay_', 'relay_deliveries')}
+         ORDER BY sort_key, id LIMIT $2
          FOR UPDATE SKIP LOCKED
        )
        UPDATE relay_deliveries d SET lease_until = $3, attempts = d.attempts + 1
        FROM due, relay_events e
        WHERE d.id = due.id AND e.id = d.event_id
        RETURNING d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at, e.type, e.location_id`,
-      [now, limit, now + leaseMs],
+      [now, limit, now + leaseMs, skipTargets],
     );
     return (r.rows as Row[]).map((row) => ({
       id: String(row.id),
@@ -208,37 +382,79 @@ export class PostgresStore implements RelayStore {
     }));
   }
 
-  async complete(id: string): Promise<void> {
-    await this.pool.query(`DELETE FROM relay_deliveries WHERE id = $1`, [id]);
+  complete(id: string): Promise<void> {
+    return this.completions.push(id);
+  }
+
+  async defer(id: string, at: number): Promise<void> {
+    await this.deliveryPool.query(
+      `UPDATE relay_deliveries SET next_at = $1, lease_until = 0, attempts = GREATEST(0, attempts - 1) WHERE id = $2`,
+      [at, id],
+    );
   }
 
   async retryAt(id: string, at: number, error: string): Promise<void> {
-    await this.pool.query(`UPDATE relay_deliveries SET next_at = $1, lease_until = 0, last_error = $2 WHERE id = $3`, [at, error, id]);
+    // A retried delivery goes behind what is already waiting (its order key moves with its due time).
+    await this.deliveryPool.query(
+      `UPDATE relay_deliveries SET next_at = $1, sort_key = $1, lease_until = 0, last_error = $2 WHERE id = $3`,
+      [at, error, id],
+    );
   }
 
-  async bury(id: string, error: string): Promise<void> {
-    await this.pool.query(`UPDATE relay_deliveries SET state = 'dead', lease_until = 0, last_error = $1 WHERE id = $2`, [error, id]);
+  async bury(id: string, error: string, at = Date.now()): Promise<void> {
+    await this.deliveryPool.query(
+      `UPDATE relay_deliveries SET state = 'dead', lease_until = 0, last_error = $1, dead_at = $3 WHERE id = $2`,
+      [error, id, at],
+    );
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const r = await this.pool.query(`SELECT MIN(GREATEST(next_at, lease_until)) AS at FROM relay_deliveries WHERE state = 'pending'`);
+    const r = await this.deliveryPool.query(
+      `SELECT MIN(GREATEST(next_at, lease_until)) AS at FROM relay_deliveries WHERE state = 'pending'`,
+    );
     const at = (r.rows[0] as Row | undefined)?.at;
     return at === null || at === undefined ? undefined : Number(at);
   }
 
-  async prune(before: number): Promise<number> {
+  async prune(cut: PruneCutoffs): Promise<PruneCounts> {
     const r = await this.pool.query(
-      `DELETE FROM relay_events e WHERE e.received_at < $1 AND NOT EXISTS (SELECT 1 FROM relay_deliveries d WHERE d.event_id = e.id)`,
-      [before],
+      `WITH dead AS (
+         DELETE FROM relay_deliveries WHERE state = 'dead' AND COALESCE(dead_at, 0) < $1 RETURNING 1
+       ), subs AS (
+         DELETE FROM relay_subscriptions WHERE disabled_at < $3 RETURNING 1
+       ), tags AS (
+         DELETE FROM relay_contact_tags WHERE at < $2 RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM dead) AS dead, (SELECT count(*) FROM subs) AS disabled, (SELECT count(*) FROM tags) AS tags`,
+      [cut.dead, cut.tags, cut.disabled],
     );
-    return r.rowCount ?? 0;
+    // Events after the dead deliveries that held them are gone (a separate statement sees those deletes).
+    const ev = await this.pool.query(
+      `DELETE FROM relay_events e WHERE e.received_at < $1 AND NOT EXISTS (SELECT 1 FROM relay_deliveries d WHERE d.event_id = e.id)`,
+      [cut.events],
+    );
+    const row = r.rows[0] as Row;
+    return { events: ev.rowCount ?? 0, dead: Number(row.dead), tags: Number(row.tags), disabled: Number(row.disabled) };
+  }
+
+  async backlog(): Promise<Backlog> {
+    const r = await this.deliveryPool.query(
+      `SELECT location_id, count(*) AS n FROM relay_deliveries WHERE state = 'pending' GROUP BY location_id`,
+    );
+    const byLocation = new Map<string, number>();
+    let total = 0;
+    for (const row of r.rows as Row[]) {
+      byLocation.set(String(row.location_id), Number(row.n));
+      total += Number(row.n);
+    }
+    return { total, byLocation };
   }
 
   async stats(): Promise<StoreStats> {
     const r = await this.pool.query(
       `SELECT (SELECT COUNT(*) FROM relay_deliveries WHERE state = 'pending') AS pending,
               (SELECT COUNT(*) FROM relay_deliveries WHERE state = 'dead') AS dead,
-              (SELECT COUNT(*) FROM relay_subscriptions) AS subscriptions,
+              (SELECT COUNT(*) FROM relay_subscriptions WHERE disabled_at IS NULL) AS subscriptions,
               (SELECT COUNT(*) FROM relay_events) AS events`,
     );
     const row = r.rows[0] as Row;
@@ -254,6 +470,7 @@ export class PostgresStore implements RelayStore {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.ingest.drained(), this.completions.drained()]);
+    await Promise.all([this.pool.end(), this.deliveryPool.end()]);
   }
 }

@@ -3,7 +3,10 @@ import { dirname } from 'node:path';
 import type { DatabaseSync as Database } from 'node:sqlite';
 import { adminStore, notPaused, pausedTable, type AdminStore } from './admin-store.js';
 import type {
+  Backlog,
   ContactTagsUpdate,
+  PruneCounts,
+  PruneCutoffs,
   Delivery,
   RecordOptions,
   RecordResult,
@@ -50,7 +53,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
   last_error TEXT,
   UNIQUE (event_id, subscription_id)
 );
-CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
 CREATE INDEX IF NOT EXISTS deliveries_subscription ON deliveries (subscription_id);
 CREATE TABLE IF NOT EXISTS contact_tags (
   location_id TEXT NOT NULL,
@@ -102,6 +104,19 @@ export class SqliteStore implements RelayStore {
     const columns = this.db.prepare(`PRAGMA table_info(subscriptions)`).all() as Row[];
     if (!columns.some((c) => c.name === 'company_id')) this.db.exec(`ALTER TABLE subscriptions ADD COLUMN company_id TEXT`);
     this.db.exec(`CREATE INDEX IF NOT EXISTS subscriptions_company ON subscriptions (company_id)`);
+    // Columns added since (fairness order, dead time, disabled subscriptions): added to older files.
+    const add = (table: string, column: string, decl: string) => {
+      const cols = this.db.prepare(`PRAGMA table_info(${table})`).all() as Row[];
+      if (!cols.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
+    };
+    add('subscriptions', 'disabled_at', 'INTEGER');
+    add('subscriptions', 'disabled_reason', 'TEXT');
+    add('deliveries', 'location_id', "TEXT NOT NULL DEFAULT ''");
+    add('deliveries', 'sort_key', 'INTEGER NOT NULL DEFAULT 0');
+    add('deliveries', 'dead_at', 'INTEGER');
+    this.db.exec(`DROP INDEX IF EXISTS deliveries_due;
+      CREATE INDEX IF NOT EXISTS deliveries_order ON deliveries (state, sort_key, id);
+      CREATE INDEX IF NOT EXISTS contact_tags_at ON contact_tags (at);`);
     this.stmt(`UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0`).run();
   }
 
@@ -184,15 +199,16 @@ export class SqliteStore implements RelayStore {
         let removed = 0;
         for (const loc of locations) {
           this.stmt(`DELETE FROM deliveries WHERE subscription_id IN (SELECT id FROM subscriptions WHERE location_id = ?)`).run(loc);
-          removed += Number(this.stmt(`DELETE FROM subscriptions WHERE location_id = ?`).run(loc).changes);
+          removed += Number(this.stmt(`SELECT count(*) AS n FROM subscriptions WHERE location_id = ? AND disabled_at IS NULL`).get(loc)!.n);
+          this.stmt(`DELETE FROM subscriptions WHERE location_id = ?`).run(loc);
           this.stmt(`DELETE FROM contact_tags WHERE location_id = ?`).run(loc);
         }
         return { duplicate: false, queued: 0, removed };
       }
       const queued = this.stmt(
-        `INSERT INTO deliveries (event_id, subscription_id, target_url, next_at)
-         SELECT ?, id, target_url, ? FROM subscriptions WHERE location_id = ? AND event = ?`,
-      ).run(e.id, e.receivedAt, e.locationId, e.type);
+        `INSERT INTO deliveries (event_id, subscription_id, target_url, next_at, sort_key, location_id)
+         SELECT ?, id, target_url, ?, ?, location_id FROM subscriptions WHERE location_id = ? AND event = ? AND disabled_at IS NULL`,
+      ).run(e.id, e.receivedAt, opts.order ?? e.receivedAt, e.locationId, e.type);
       return { duplicate: false, queued: Number(queued.changes) };
     });
   }
@@ -227,25 +243,46 @@ export class SqliteStore implements RelayStore {
   }
 
   async getSubscription(id: string): Promise<Subscription | undefined> {
-    const row = this.stmt(`SELECT * FROM subscriptions WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.stmt(`SELECT * FROM subscriptions WHERE id = ? AND disabled_at IS NULL`).get(id) as Row | undefined;
     return row ? toSubscription(row) : undefined;
+  }
+
+  async countSubscriptions(locationId: string): Promise<number> {
+    return Number(
+      (this.stmt(`SELECT count(*) AS n FROM subscriptions WHERE location_id = ? AND disabled_at IS NULL`).get(locationId) as Row).n,
+    );
   }
 
   async removeSubscription(id: string): Promise<boolean> {
     return this.tx(() => {
       this.stmt(`DELETE FROM deliveries WHERE subscription_id = ? AND state = 'pending'`).run(id);
-      return Number(this.stmt(`DELETE FROM subscriptions WHERE id = ?`).run(id).changes) > 0;
+      const active = this.stmt(`SELECT 1 AS x FROM subscriptions WHERE id = ? AND disabled_at IS NULL`).get(id);
+      this.stmt(`DELETE FROM subscriptions WHERE id = ?`).run(id);
+      return !!active;
     });
   }
 
-  async claimDue(now: number, limit: number, leaseMs: number): Promise<Delivery[]> {
+  async disableSubscription(id: string, at: number, reason: string): Promise<boolean> {
+    return this.tx(() => {
+      this.stmt(`DELETE FROM deliveries WHERE subscription_id = ? AND state = 'pending'`).run(id);
+      const r = this.stmt(`UPDATE subscriptions SET disabled_at = ?, disabled_reason = ? WHERE id = ? AND disabled_at IS NULL`).run(
+        at,
+        reason,
+        id,
+      );
+      return Number(r.changes) > 0;
+    });
+  }
+
+  async claimDue(now: number, limit: number, leaseMs: number, skipTargets: readonly string[] = []): Promise<Delivery[]> {
     return this.tx(() => {
       const rows = this.stmt(
         `SELECT d.id, d.event_id, d.subscription_id, d.target_url, d.attempts, e.body, e.received_at, e.type, e.location_id
            FROM deliveries d JOIN events e ON e.id = d.event_id
            WHERE d.state = 'pending' AND d.next_at <= ? AND d.lease_until <= ? AND ${notPaused('', 'd')}
-           ORDER BY d.next_at, d.id LIMIT ?`,
-      ).all(now, now, limit) as Row[];
+             AND d.target_url NOT IN (SELECT value FROM json_each(?))
+           ORDER BY d.sort_key, d.id LIMIT ?`,
+      ).all(now, now, JSON.stringify(skipTargets), limit) as Row[];
       const lease = this.stmt(`UPDATE deliveries SET lease_until = ?, attempts = attempts + 1 WHERE id = ?`);
       return rows.map((r) => {
         lease.run(now + leaseMs, r.id as number);
@@ -268,15 +305,31 @@ export class SqliteStore implements RelayStore {
     await this.tx(() => this.stmt(`DELETE FROM deliveries WHERE id = ?`).run(Number(id)));
   }
 
-  async retryAt(id: string, at: number, error: string): Promise<void> {
+  async defer(id: string, at: number): Promise<void> {
     await this.tx(() =>
-      this.stmt(`UPDATE deliveries SET next_at = ?, lease_until = 0, last_error = ? WHERE id = ?`).run(at, error, Number(id)),
+      this.stmt(`UPDATE deliveries SET next_at = ?, lease_until = 0, attempts = MAX(0, attempts - 1) WHERE id = ?`).run(at, Number(id)),
     );
   }
 
-  async bury(id: string, error: string): Promise<void> {
+  async retryAt(id: string, at: number, error: string): Promise<void> {
+    // A retried delivery goes behind what is already waiting (its order key moves with its due time).
     await this.tx(() =>
-      this.stmt(`UPDATE deliveries SET state = 'dead', lease_until = 0, last_error = ? WHERE id = ?`).run(error, Number(id)),
+      this.stmt(`UPDATE deliveries SET next_at = ?, sort_key = ?, lease_until = 0, last_error = ? WHERE id = ?`).run(
+        at,
+        at,
+        error,
+        Number(id),
+      ),
+    );
+  }
+
+  async bury(id: string, error: string, at = Date.now()): Promise<void> {
+    await this.tx(() =>
+      this.stmt(`UPDATE deliveries SET state = 'dead', lease_until = 0, last_error = ?, dead_at = ? WHERE id = ?`).run(
+        error,
+        at,
+        Number(id),
+      ),
     );
   }
 
@@ -285,11 +338,29 @@ export class SqliteStore implements RelayStore {
     return row.at === null || row.at === undefined ? undefined : Number(row.at);
   }
 
-  async prune(before: number): Promise<number> {
-    const r = this.stmt(
-      `DELETE FROM events WHERE received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`,
-    ).run(before);
-    return Number(r.changes);
+  async prune(cut: PruneCutoffs): Promise<PruneCounts> {
+    return this.tx(() => {
+      const n = (sql: string, v: number) => Number(this.stmt(sql).run(v).changes);
+      const dead = n(`DELETE FROM deliveries WHERE state = 'dead' AND COALESCE(dead_at, 0) < ?`, cut.dead);
+      const disabled = n(`DELETE FROM subscriptions WHERE disabled_at < ?`, cut.disabled);
+      const tags = n(`DELETE FROM contact_tags WHERE at < ?`, cut.tags);
+      const events = n(
+        `DELETE FROM events WHERE received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`,
+        cut.events,
+      );
+      return { events, dead, tags, disabled };
+    });
+  }
+
+  async backlog(): Promise<Backlog> {
+    const rows = this.stmt(`SELECT location_id, count(*) AS n FROM deliveries WHERE state = 'pending' GROUP BY location_id`).all() as Row[];
+    const byLocation = new Map<string, number>();
+    let total = 0;
+    for (const r of rows) {
+      byLocation.set(String(r.location_id), Number(r.n));
+      total += Number(r.n);
+    }
+    return { total, byLocation };
   }
 
   async stats(): Promise<StoreStats> {
@@ -297,7 +368,7 @@ export class SqliteStore implements RelayStore {
     return {
       pending: one(`SELECT COUNT(*) AS n FROM deliveries WHERE state = 'pending'`),
       dead: one(`SELECT COUNT(*) AS n FROM deliveries WHERE state = 'dead'`),
-      subscriptions: one(`SELECT COUNT(*) AS n FROM subscriptions`),
+      subscriptions: one(`SELECT COUNT(*) AS n FROM subscriptions WHERE disabled_at IS NULL`),
       events: one(`SELECT COUNT(*) AS n FROM events`),
     };
   }

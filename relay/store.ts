@@ -57,6 +57,13 @@ export interface ContactTagsUpdate {
 }
 
 export interface RecordOptions {
+  /**
+   * Where the event's deliveries go in the claim order (epoch ms; default its `receivedAt`): the
+   * relay spaces one location's burst out (relay/fairness.ts) so that another location's event,
+   * arriving meanwhile, is claimed before the rest of the burst. Not a due time: a delivery is due
+   * at once whatever its order key.
+   */
+  order?: number;
   /** GHL's UNINSTALL: drop the location's subscriptions (and remembered tags) in the same transaction. */
   removeLocation?: boolean;
   /** GHL's agency-level UNINSTALL: the same for every location of this company. */
@@ -71,6 +78,26 @@ export interface RecordResult {
   /** Subscriptions an UNINSTALL removed. */
   removed?: number;
 }
+
+/** Undelivered (pending) deliveries, in total and per location: the back-pressure numbers. */
+export interface Backlog {
+  total: number;
+  byLocation: Map<string, number>;
+}
+
+/** Cut-offs (epoch ms) of `prune`: what is older is forgotten. */
+export interface PruneCutoffs {
+  /** Events with nothing left to deliver (their webhookIds with them). */
+  events: number;
+  /** Dead deliveries (given up), kept until then for inspection. */
+  dead: number;
+  /** Remembered contact tags not refreshed by any contact event since. */
+  tags: number;
+  /** Disabled subscriptions (a delivery to them was given up). */
+  disabled: number;
+}
+
+export type PruneCounts = Record<keyof PruneCutoffs, number>;
 
 export interface StoreStats {
   pending: number;
@@ -95,15 +122,30 @@ export interface RelayStore {
    * Claims up to `limit` due deliveries for `leaseMs` (another relay skips them meanwhile) and
    * counts the attempt. An unfinished claim (crash) becomes due again when its lease ends.
    */
-  claimDue(now: number, limit: number, leaseMs: number): Promise<Delivery[]>;
+  claimDue(now: number, limit: number, leaseMs: number, skipTargets?: readonly string[]): Promise<Delivery[]>;
   complete(deliveryId: string): Promise<void>;
+  /** Puts a claimed delivery back, due at `at`, without counting the attempt (its target was throttled). */
+  defer(deliveryId: string, at: number): Promise<void>;
   retryAt(deliveryId: string, at: number, error: string): Promise<void>;
   /** Gives up on a delivery (attempts exhausted); kept, marked dead, for inspection. */
-  bury(deliveryId: string, error: string): Promise<void>;
+  bury(deliveryId: string, error: string, at?: number): Promise<void>;
   /** When the next pending delivery is due (epoch ms), or undefined if none. */
   nextDueAt(): Promise<number | undefined>;
-  /** Forgets events older than `before` that have nothing left to deliver (bodies that old are refused by their timestamp). */
-  prune(before: number): Promise<number>;
+  /**
+   * Stops routing events to a subscription (one of its deliveries was given up) and drops its
+   * pending deliveries; false if it did not exist or was already disabled.
+   */
+  disableSubscription(id: string, at: number, reason: string): Promise<boolean>;
+  /** Active (not disabled) subscriptions of a location, for the per-location limit. */
+  countSubscriptions(locationId: string): Promise<number>;
+  /**
+   * Forgets what is older than each cut-off: delivered events (bodies that old are refused by their
+   * timestamp), dead deliveries, remembered tags, disabled subscriptions.
+   */
+  prune(cutoffs: PruneCutoffs): Promise<PruneCounts>;
+  /** Pending deliveries per location (read every few seconds, not per webhook). */
+  backlog(): Promise<Backlog>;
+  /** Every count (admin `/healthz`, tests): counts whole tables, so not for a hot path. */
   stats(): Promise<StoreStats>;
   /** The operator console's and the metrics' view (relay/admin-store.ts). */
   admin(): AdminStore;

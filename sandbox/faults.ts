@@ -17,7 +17,7 @@ export interface FailOptions extends FaultMatch {
   headers?: Record<string, string>;
 }
 
-export type FaultKind = 'fail' | 'reset' | 'malformed' | 'html' | 'slow' | 'createThenFail';
+export type FaultKind = 'fail' | 'reset' | 'malformed' | 'html' | 'slow' | 'hold' | 'createThenFail';
 
 export interface Fault {
   kind: FaultKind;
@@ -82,6 +82,15 @@ export class Faults {
   }
 
   /**
+   * Perform the request, send the headers at once and hold the body until the sandbox is told
+   * (`sb.releaseHeld()`, `POST /_sandbox/release`, `reset()` or `close()`): a client timeout that
+   * fires whatever the machine's load, because nothing but the test ends the wait.
+   */
+  holdBodyNext(n: number, opts: FaultMatch = {}): void {
+    this.add('hold', n, opts);
+  }
+
+  /**
    * GHL bug #64: perform the request (e.g. the contact IS created) but answer an error
    * (default 422 `{ statusCode, message: ["Unprocessable Entity"], error }`).
    * Defaults to POST requests only.
@@ -136,6 +145,9 @@ export class Faults {
           break;
         case 'slowBodyNext':
           this.slowBodyNext(n, typeof o['ms'] === 'number' ? o['ms'] : 1000, { match, method });
+          break;
+        case 'holdBodyNext':
+          this.holdBodyNext(n, { match, method });
           break;
         case 'createThenFailNext':
           this.createThenFailNext(n, { match, ...(method ? { method } : {}), status, body: o['body'] });

@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import type { Appointment, Contact, CustomFieldValue, Note, SandboxState, Task } from './state.js';
 import { automationHandlers } from './automation.js';
+import { businessHandlers } from './businesses.js';
 
 export interface HandlerCtx {
   state: SandboxState;
@@ -1262,4 +1263,5 @@ export const HANDLERS: Record<string, (ctx: HandlerCtx) => HandlerResult> = {
   'businesses:get-businesses-by-location': businessesByLocation,
   'businesses:get-business': getBusiness,
   ...automationHandlers((status, body) => new HttpError(status, body), { upsertContact }),
+  ...businessHandlers((status, body) => new HttpError(status, body)),
 };

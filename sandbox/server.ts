@@ -33,6 +33,8 @@ export interface SandboxOptions {
   accessTokenTtlSeconds?: number;
   /** default { max: 100, windowMs: 10_000, daily: 200_000 } per location; false = off */
   rateLimit?: { max: number; windowMs: number; daily: number } | false;
+  /** The clock of the rate-limit windows (epoch ms), default Date.now: a test passes its own to open a new window without waiting. */
+  rateLimitClock?: () => number;
   /** added latency per request (ms), default 0 */
   latencyMs?: number;
   /** POST /contacts/search sees contacts only this long after create/update, default 0 */
@@ -77,6 +79,8 @@ export interface Sandbox {
   issueTokens(opts?: { userType?: 'Location' | 'Company'; withoutScopes?: string[] }): TokenResponse;
   seedBulk(opts: { contacts: number; tasksPerContact?: number }): void;
   setLatency(ms: number): void;
+  /** Sends the bodies held by `faults.holdBodyNext`; returns how many were held. */
+  releaseHeld(): number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -96,13 +100,16 @@ function redact<T>(v: T): T {
 
 class RateLimiter {
   private buckets = new Map<string, { windowStart: number; count: number; dayStart: number; dayCount: number }>();
-  constructor(private cfg: { max: number; windowMs: number; daily: number } | false) {}
+  constructor(
+    private cfg: { max: number; windowMs: number; daily: number } | false,
+    private clock: () => number = Date.now,
+  ) {}
   reset(): void {
     this.buckets.clear();
   }
   hit(key: string): { limited: boolean; headers: Record<string, string> } {
     if (!this.cfg) return { limited: false, headers: {} };
-    const now = Date.now();
+    const now = this.clock();
     let b = this.buckets.get(key);
     if (!b) {
       b = { windowStart: now, count: 0, dayStart: now, dayCount: 0 };
@@ -186,9 +193,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const state = new SandboxState(opts.seed ?? 'demo', opts.searchIndexDelayMs ?? 0);
   const faults = new Faults();
   const requests: RequestLogEntry[] = [];
-  const limiter = new RateLimiter(opts.rateLimit === undefined ? DEFAULT_RATE : opts.rateLimit);
+  const limiter = new RateLimiter(opts.rateLimit === undefined ? DEFAULT_RATE : opts.rateLimit, opts.rateLimitClock);
   let latencyMs = opts.latencyMs ?? 0;
   const timers = new Set<NodeJS.Timeout>();
+  /** Bodies held by holdBodyNext, each a function that sends it. */
+  const held = new Set<() => void>();
+  const releaseHeld = (): number => {
+    const n = held.size;
+    for (const send of [...held]) send();
+    return n;
+  };
   const webhooks = new WebhookEmitter(state, opts.webhooks);
 
   const installerId = (): string =>
@@ -212,6 +226,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
 
   function reset(): void {
+    releaseHeld();
     state.reset();
     requests.length = 0;
     faults.clear();
@@ -267,6 +282,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           withoutScopes: Array.isArray(b['withoutScopes']) ? b['withoutScopes'].map(String) : undefined,
         }),
       );
+    }
+    if (method === 'POST' && path === '/_sandbox/release') {
+      return jsonOut(200, { ok: true, released: releaseHeld() });
     }
     if (method === 'POST' && path === '/_sandbox/latency') {
       latencyMs = typeof b['ms'] === 'number' ? b['ms'] : 0;
@@ -399,9 +417,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const path = url.pathname;
     const raw = await readBody(req);
 
-    const write = (out: Out, slowMs?: number) => {
+    const write = (out: Out, slowMs?: number | 'hold') => {
       const headers = { ...out.headers, 'Content-Length': String(Buffer.byteLength(out.text)) };
-      if (slowMs && slowMs > 0) {
+      if (slowMs === 'hold') {
+        res.writeHead(out.status, headers);
+        res.flushHeaders();
+        const send = () => {
+          held.delete(send);
+          res.end(out.text);
+        };
+        held.add(send);
+      } else if (slowMs && slowMs > 0) {
         res.writeHead(out.status, headers);
         res.flushHeaders();
         const t = setTimeout(() => {
@@ -459,7 +485,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     };
     res.once('finish', ended);
     res.once('close', ended);
-    const send = (out: Out, slowMs?: number) => {
+    const send = (out: Out, slowMs?: number | 'hold') => {
       entry.status = out.status;
       write(out, slowMs);
     };
@@ -545,7 +571,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     } else if (fault?.kind === 'malformed') {
       out = { status: fault.status ?? 200, headers: out.headers, text: out.text.slice(0, Math.max(1, Math.floor(out.text.length / 2))) };
     }
-    send(out, fault?.kind === 'slow' ? fault.ms : undefined);
+    send(out, fault?.kind === 'slow' ? fault.ms : fault?.kind === 'hold' ? 'hold' : undefined);
   }
 
   const server = http.createServer((req, res) => {
@@ -581,9 +607,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     setLatency: (ms) => {
       latencyMs = ms;
     },
+    releaseHeld,
     reset,
     close: async () => {
       await webhooks.close();
+      releaseHeld();
       await new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
         timers.clear();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { Operation } from 'openapi-backend';
 import { AUTOMATION_IMPLEMENTED, patchAutomationSpec } from './automation.js';
+import { BUSINESS_WRITES_IMPLEMENTED } from './businesses.js';
 
 /** Spec file (without .json) per first path segment. */
 export const SPEC_BY_SEGMENT: Record<string, string> = {
@@ -53,7 +54,7 @@ export const IMPLEMENTED: Record<string, string[]> = {
   ],
   locations: ['get-location', 'get-location-tags', 'get-custom-fields', 'task-search'],
   users: ['get-user-by-location', 'search-users'],
-  businesses: ['get-businesses-by-location', 'get-business'],
+  businesses: ['get-businesses-by-location', 'get-business', ...BUSINESS_WRITES_IMPLEMENTED],
   calendars: ['get-appointment'],
   oauth: ['get-access-token'],
   'custom-fields': [],

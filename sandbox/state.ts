@@ -20,6 +20,7 @@ export const ALL_SCOPES = [
   'locations/tasks.readonly',
   'users.readonly',
   'businesses.readonly',
+  'businesses.write',
   'calendars/events.readonly',
   'calendars.readonly',
   'workflows.readonly',

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import App from '../index.js';
-import { declaredEndpoints } from '../src/operations/define.js';
+import { anyEndpointOperations, declaredEndpoints } from '../src/operations/define.js';
 import { lookupEndpoint } from './spec-endpoints.js';
 
 type Op = { key: string; display: { label: string; description: string; hidden?: boolean } };
@@ -12,6 +12,8 @@ type Op = { key: string; display: { label: string; description: string; hidden?:
 export const operationsTable = (): string => {
   const rows: string[] = ['| kind | label | key | what it does | GHL endpoints | scopes |', '| --- | --- | --- | --- | --- | --- |'];
   const endpointsOf = (key: string) => {
+    const anywhere = anyEndpointOperations.get(key);
+    if (anywhere) return `${anywhere} | the connection's (any it was granted)`;
     const endpoints = declaredEndpoints.get(key) ?? [];
     const scopes = [...new Set(endpoints.flatMap((e) => lookupEndpoint(e)?.scopes ?? []))].filter((s) => s.includes('.'));
     return `${endpoints.map((e) => `\`${e}\``).join('<br>')} | ${scopes.map((s) => `\`${s}\``).join(' ')}`;

@@ -10,6 +10,8 @@ export const PRODUCTION_AUTH_BASE_URL = 'https://marketplace.gohighlevel.com';
 export const GHL_API_VERSION = '2021-07-28';
 /** Calendars declare a different version in `openapi/apps/calendars.json`. */
 export const GHL_CALENDARS_API_VERSION = '2021-04-15';
+/** Every `Version` GHL's OpenAPI files declare (`openapi/apps/*.json`); API Request may choose one. */
+export const GHL_API_VERSIONS = [GHL_API_VERSION, GHL_CALENDARS_API_VERSION] as const;
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 
@@ -38,6 +40,7 @@ export const OAUTH_SCOPES = [
   'locations/tasks.readonly',
   'users.readonly',
   'businesses.readonly',
+  'businesses.write',
   'workflows.readonly',
   'campaigns.readonly',
 ] as const;

@@ -15,12 +15,14 @@ import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   EcwidSandboxState,
+  GROUPS,
   asSearchItem,
   ecwidDate,
   parseEcwidDate,
   type DeletedOrder,
   type SandboxCustomer,
 } from './state.js';
+import { EcwidWebhookSender, type EcwidWebhookOptions } from './webhooks.js';
 
 export { EcwidSandboxState } from './state.js';
 
@@ -31,6 +33,8 @@ export interface EcwidSandboxOptions {
   latencyMs?: number;
   /** The order of /customers/deleted items (Ecwid does not document it). Default oldest-first. */
   deletedOrder?: DeletedOrder;
+  /** Signed customer webhooks (ecwid/sandbox/webhooks.ts); off until a URL is set. */
+  webhooks?: EcwidWebhookOptions;
 }
 
 export interface EcwidRequestLogEntry {
@@ -60,6 +64,7 @@ export interface EcwidSandbox {
   clientId: string;
   clientSecret: string;
   state: EcwidSandboxState;
+  webhooks: EcwidWebhookSender;
   requests: EcwidRequestLogEntry[];
   faults: {
     failNext(n: number, opts: { status: number; body?: unknown; headers?: Record<string, string>; match?: RegExp | string }): void;
@@ -101,6 +106,7 @@ const toRegExp = (m: RegExp | string | undefined) => (typeof m === 'string' ? ne
 export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise<EcwidSandbox> {
   const api = await loadBackend();
   const state = new EcwidSandboxState(opts.deletedOrder);
+  const webhooks = new EcwidWebhookSender(state, DEMO_CLIENT_SECRET, opts.webhooks);
   const requests: EcwidRequestLogEntry[] = [];
   let faults: Fault[] = [];
   let latencyMs = opts.latencyMs ?? 0;
@@ -186,6 +192,24 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
       const items = all.slice(offset, offset + limit).map((d) => ({ id: d.id, date: ecwidDate(d.at) }));
       return [200, { total: all.length, count: items.length, offset, limit, items }];
     },
+    // Ecwid counts the default group ("General", id 0) in `total` and `items` but not in `count` (its docs' example).
+    'search-customer-groups': (q) => {
+      const ids = q['customerGroupId']?.split(',').map((s) => Number(s.trim()));
+      const keyword = q['keyword']?.toLowerCase();
+      const all = Object.entries(GROUPS)
+        .map(([id, name]) => ({ id: Number(id), name }))
+        .filter((g) => (!ids || ids.includes(g.id)) && (!keyword || g.name.toLowerCase().includes(keyword)));
+      const offset = Number(q['offset'] ?? 0);
+      const limit = Math.min(100, Number(q['limit'] ?? 100));
+      const items = all.slice(offset, offset + limit);
+      return [200, { total: all.length, count: items.filter((g) => g.id !== 0).length, offset, limit, items }];
+    },
+    'get-customer-group': (_q, p) => {
+      const name = GROUPS[Number(p['groupId'])];
+      return name
+        ? [200, { id: Number(p['groupId']), name }]
+        : [404, { errorMessage: `Customer group #${p['groupId']} not found`, errorCode: 'CUSTOMER_GROUP_NOT_FOUND' }];
+    },
   };
 
   const control = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
@@ -208,6 +232,9 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
       case '/_sandbox/delete':
         state.remove(Number(body['id']));
         return send(res, 200, { ok: true });
+      case '/_sandbox/webhooks':
+        webhooks.setUrl(typeof body['url'] === 'string' ? body['url'] : undefined);
+        return send(res, 200, { url: webhooks.url ?? null });
       case '/_sandbox/uninstall':
         state.uninstallApp();
         return send(res, 200, { ok: true });
@@ -341,6 +368,7 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
     clientId: DEMO_CLIENT_ID,
     clientSecret: DEMO_CLIENT_SECRET,
     state,
+    webhooks,
     requests,
     faults: {
       failNext: (n, o) => addFault({ kind: 'fail', remaining: n, status: o.status, body: o.body, headers: o.headers, match: o.match }),
@@ -354,10 +382,12 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
       scope: scopes.join(' '),
     }),
     setLatency: (ms) => (latencyMs = ms),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await webhooks.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

@@ -10,13 +10,15 @@ import { startEcwidSandbox, type EcwidSandbox } from '../sandbox/server.js';
 import { appTester, zapierError } from './helpers.js';
 
 type Op = { operation: { perform: unknown } };
-const ops: Array<[string, 'triggers' | 'searches', Record<string, unknown>, RegExp]> = [
+const ops: Array<[string, 'triggers' | 'searches' | 'creates', Record<string, unknown>, RegExp]> = [
   ['new_customer', 'triggers', {}, /\/customers$/],
   ['new_or_updated_customer', 'triggers', {}, /\/customers$/],
   ['customer_list', 'triggers', {}, /\/customers$/],
   ['deleted_customer', 'triggers', {}, /\/customers\/deleted$/],
   ['find_customer', 'searches', { customerId: '274839105' }, /\/customers\/274839105$/],
   ['find_customer', 'searches', { email: 'olivia.bennett@example.com' }, /\/customers$/],
+  ['api_request', 'creates', { path: '/customers/274839105' }, /\/customers\/274839105$/],
+  ['api_request', 'creates', { path: '/customer_groups', query: { keyword: 'sale' } }, /\/customer_groups$/],
 ];
 
 type Expect = { ok: true } | { error: string; code?: string };

@@ -12,7 +12,7 @@ const spec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../sandbox/open
   paths: Record<string, Record<string, { 'x-scopes'?: string[] }>>;
 };
 
-const operationKeys = [...Object.keys(App.triggers ?? {}), ...Object.keys(App.searches ?? {})];
+const operationKeys = [...Object.keys(App.triggers ?? {}), ...Object.keys(App.searches ?? {}), ...Object.keys(App.creates ?? {})];
 
 describe('declared endpoints', () => {
   it('every operation declares its endpoints', () => {

@@ -9,7 +9,7 @@ import { ghlErrorFor } from './errors.js';
  * turns transport failures and unreadable bodies into errors a user can act on.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A path whose interpolated values were checked and percent-encoded by {@link path}. */
 export interface GhlPath {
@@ -43,6 +43,13 @@ export interface GhlRequest {
   skipThrowForStatus?: boolean;
   /** A read that may be sent twice safely: retried once after a 5xx, a dropped connection or an unreadable body. */
   idempotent?: boolean;
+  /**
+   * Extra headers (API Request's, checked by src/lib/apiRequestInput.ts). The middleware still sets
+   * Accept and Authorization, and Version unless this names one of GHL's versions.
+   */
+  headers?: Record<string, string>;
+  /** `manual`: a 3xx is handed back, not followed (API Request: nothing may go to another address). */
+  redirect?: 'manual';
 }
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
@@ -88,9 +95,11 @@ export const ghl = (z: ZObject, _bundle: Bundle) => {
       for (const [k, v] of Object.entries(req.params)) if (v !== undefined) params[k] = String(v);
       options.params = params;
     }
+    if (req.headers) options.headers = { ...req.headers };
+    if (req.redirect) options.redirect = req.redirect;
     if (req.body !== undefined) {
       options.body = JSON.stringify(req.body);
-      options.headers = { 'Content-Type': 'application/json' };
+      options.headers = { ...options.headers, 'Content-Type': 'application/json' };
     }
     let response: HttpResponse<T>;
     try {

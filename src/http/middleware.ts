@@ -6,7 +6,7 @@ import type {
   HttpResponse,
   ZObject,
 } from 'zapier-platform-core';
-import { GHL_API_VERSION, GHL_CALENDARS_API_VERSION, apiBaseUrl } from '../config.js';
+import { GHL_API_VERSION, GHL_API_VERSIONS, GHL_CALENDARS_API_VERSION, apiBaseUrl } from '../config.js';
 import { ghlErrorFor, isMissingScope, missingScopeError } from './errors.js';
 
 const hostOf = (url: string | undefined): string | undefined => {
@@ -42,7 +42,9 @@ export const addGhlHeaders = (request: HttpRequestOptions, _z: ZObject, bundle: 
   headers.Accept = 'application/json';
   if (!isTokenEndpoint(request.url)) {
     const path = new URL(request.url as string).pathname;
-    headers.Version = path.startsWith('/calendars/') ? GHL_CALENDARS_API_VERSION : GHL_API_VERSION;
+    // A Version the step chose (API Request) is kept only when it is one of GHL's.
+    const chosen = (GHL_API_VERSIONS as readonly string[]).includes(headers.Version ?? '') ? headers.Version : undefined;
+    headers.Version = chosen ?? (path.startsWith('/calendars/') ? GHL_CALENDARS_API_VERSION : GHL_API_VERSION);
     const token = bundle.authData?.access_token;
     if (token) headers.Authorization = `Bearer ${token}`;
   }

@@ -17,7 +17,21 @@ export const relayUrl = (z: ZObject): string => {
       500,
     );
   }
+  // The connection's GHL token goes there: never in cleartext, except to this machine (tests, sandbox).
+  if (!/^https:\/\//i.test(url) && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url)) {
+    throw new z.errors.Error(
+      'RELAY_URL must be an https:// URL (the GHL token is sent to it); ask the app owner to fix it.',
+      'relay_not_configured',
+      500,
+    );
+  }
   return url;
+};
+
+/** `RELAY_SUBSCRIBE_SECRET` (set with `zapier-platform env:set`, the same value as the relay's) proves the call comes from this app. */
+const secretHeader = (): Record<string, string> => {
+  const secret = process.env.RELAY_SUBSCRIBE_SECRET;
+  return secret ? { 'X-Relay-Subscribe-Secret': secret } : {};
 };
 
 const relayMessage = (res: HttpResponse): string => {
@@ -50,7 +64,7 @@ export const subscribeToRelay = async (z: ZObject, bundle: Bundle, event: string
   const res = await z.request({
     method: 'POST',
     url: `${relayUrl(z)}/subscriptions`,
-    headers: { ...bearer(bundle), 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: { ...bearer(bundle), ...secretHeader(), 'Content-Type': 'application/json', Accept: 'application/json' },
     body: { locationId: bundle.authData?.locationId, event, targetUrl: bundle.targetUrl },
     skipThrowForStatus: true,
   });
@@ -65,7 +79,7 @@ export const unsubscribeFromRelay = async (z: ZObject, bundle: Bundle): Promise<
   const res = await z.request({
     method: 'DELETE',
     url: `${relayUrl(z)}/subscriptions/${encodeURIComponent(id)}`,
-    headers: { ...bearer(bundle), Accept: 'application/json' },
+    headers: { ...bearer(bundle), ...secretHeader(), Accept: 'application/json' },
     skipThrowForStatus: true,
   });
   // 404: already gone (e.g. removed after Zapier answered 410, or by an UNINSTALL).

@@ -47,6 +47,11 @@ interface Declaration<I, O> {
    * against the spec by test/operations/endpoints.test.ts.
    */
   endpoints: string[];
+  /**
+   * Instead of `endpoints`: the operation calls a path the user enters (API Request), and this says
+   * where (README table). Such an operation declares no endpoints.
+   */
+  anyEndpoint?: string;
   inputFields: Array<InputField | DynamicInputFields>;
   outputFields?: Array<OutputField | DynamicOutputFields>;
   sample?: Sample;
@@ -67,6 +72,8 @@ const labelsOf = (fields: Array<InputField | DynamicInputFields>): Record<string
 
 /** Every declaration's endpoints by operation key, for docs and the spec check. */
 export const declaredEndpoints = new Map<string, string[]>();
+/** Operations that call a path the user enters, by key: where they may send it (see `anyEndpoint`). */
+export const anyEndpointOperations = new Map<string, string>();
 
 /** Runs a declaration: parse, then perform. Input mistakes become a Zapier error before any request. */
 export const run =
@@ -104,6 +111,7 @@ export const run =
  */
 const toZapier = <I, O>(d: Declaration<I, O>, operationExtras: Record<string, unknown> = {}): never => {
   declaredEndpoints.set(d.key, d.endpoints);
+  if (d.anyEndpoint) anyEndpointOperations.set(d.key, d.anyEndpoint);
   return {
     key: d.key,
     noun: d.noun,

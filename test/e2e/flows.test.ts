@@ -28,11 +28,17 @@ const updated = loadEcwidEvent('customer-updated');
 const deleted = loadEcwidEvent('customer-deleted');
 
 describe('flow 2: Ecwid customer created/updated → GHL contact + tasks', () => {
-  it('creates the contact with the mapped fields, the Ecwid id, the group tag, the business and one welcome task', async () => {
+  const businessesNamed = (name: string) => [...sandbox.state.businesses.values()].filter((b) => b.name === name);
+
+  it("creates the contact with the mapped fields, the Ecwid id, the group tag, its group's business and one welcome task", async () => {
     const settings = settingsFor(sandbox.state);
     const result = await syncCustomer(zap, created, settings);
     const contact = sandbox.state.contacts.get(String(result.contact.record.id))!;
     expect(result.contact.outcome).toBe('created');
+    expect(result.business.outcome).toBe('created');
+    const [general, ...others] = businessesNamed('General');
+    expect(others).toEqual([]);
+    expect(general).toMatchObject({ name: 'General', description: 'Ecwid customer group: General', locationId: sandbox.state.locationId });
     expect({
       firstName: contact.firstName,
       lastName: contact.lastName,
@@ -59,7 +65,7 @@ describe('flow 2: Ecwid customer created/updated → GHL contact + tasks', () =>
       country: 'US',
       source: 'Ecwid',
       tags: ['ecwid-customer', 'ecwid-group:General'],
-      businessId: settings.businessId,
+      businessId: general!.id,
       customFields: [{ id: settings.ecwidIdFieldId, value: '177737165' }],
     });
     const tasks = [...sandbox.state.tasks.values()].filter((t) => t.contactId === contact.id);
@@ -73,20 +79,25 @@ describe('flow 2: Ecwid customer created/updated → GHL contact + tasks', () =>
     const first = await syncCustomer(zap, created, settings);
     const contactsAfterFirst = sandbox.state.contacts.size;
     const tasksAfterFirst = sandbox.state.tasks.size;
+    const businessesAfterFirst = sandbox.state.businesses.size;
     const snapshot = JSON.stringify(sandbox.state.contacts.get(String(first.contact.record.id)), (k, v) =>
       k === 'dateUpdated' ? undefined : v,
     );
     for (let i = 0; i < 3; i++) {
       const again = await syncCustomer(zap, created, settings);
-      expect([again.contact.outcome, again.task.outcome]).toEqual(['updated', 'found']);
+      expect([again.business.outcome, again.contact.outcome, again.task.outcome]).toEqual(['found', 'updated', 'found']);
     }
-    expect([sandbox.state.contacts.size, sandbox.state.tasks.size]).toEqual([contactsAfterFirst, tasksAfterFirst]);
+    expect([sandbox.state.contacts.size, sandbox.state.tasks.size, sandbox.state.businesses.size]).toEqual([
+      contactsAfterFirst,
+      tasksAfterFirst,
+      businessesAfterFirst,
+    ]);
     expect(
       JSON.stringify(sandbox.state.contacts.get(String(first.contact.record.id)), (k, v) => (k === 'dateUpdated' ? undefined : v)),
     ).toBe(snapshot);
   });
 
-  it('an update changes the address and swaps the group tag: the old ecwid-group tag goes, other tags stay', async () => {
+  it("an update changes the address, moves the contact to its new group's business and swaps the group tag: the old ecwid-group tag goes, other tags stay", async () => {
     const settings = settingsFor(sandbox.state);
     const first = await syncCustomer(zap, created, settings);
     const id = String(first.contact.record.id);
@@ -98,7 +109,13 @@ describe('flow 2: Ecwid customer created/updated → GHL contact + tasks', () =>
     expect([contact.address1, contact.postalCode]).toEqual(['7 Pier Street', '97210']);
     expect(contact.tags.map((t) => t.toLowerCase()).sort()).toEqual(['ecwid-customer', 'ecwid-group:wholesale', 'vip-newsletter']);
     expect(second.groupTagRemoved.map((t) => t.toLowerCase())).toEqual(['ecwid-group:general']);
+    const [wholesale, ...more] = businessesNamed('Wholesale');
+    expect(more).toEqual([]);
+    expect(second.business.outcome).toBe('created');
+    expect(contact.businessId).toBe(wholesale!.id);
     expect(zap.steps.slice(before).map((st) => [st.kind, st.key, st.input.tags])).toEqual([
+      ['searches', 'find_business', undefined],
+      ['creates', 'create_business', undefined],
       ['searches', 'find_contact', undefined],
       ['creates', 'update_contact', undefined],
       ['searches', 'find_task', undefined],
@@ -106,6 +123,18 @@ describe('flow 2: Ecwid customer created/updated → GHL contact + tasks', () =>
       ['creates', 'remove_tags_from_contact', ['ecwid-group:General', 'ecwid-group:Retail', 'ecwid-group:Wholesale', 'ecwid-group:VIP']],
       ['creates', 'add_tags_to_contact', ['ecwid-group:Wholesale']],
     ]);
+    expect(zap.steps.slice(before).find((st) => st.key === 'update_contact')?.input.businessId).toBe(wholesale!.id);
+
+    // Zapier replays the move: the business and the contact are found, the filter stops the swap, nothing changes.
+    const data = () =>
+      JSON.stringify(
+        [[...sandbox.state.contacts.values()], [...sandbox.state.businesses.values()], [...sandbox.state.tasks.values()]],
+        (k, v) => (k === 'dateUpdated' || k === 'updatedAt' ? undefined : v),
+      );
+    const snapshot = data();
+    const replay = await syncCustomer(zap, updated, settings);
+    expect([replay.business.outcome, replay.contact.outcome, replay.groupTagRemoved]).toEqual(['found', 'updated', []]);
+    expect(data()).toBe(snapshot);
   });
 
   it('an update that keeps the group stops at the filter: no tag is removed or added again', async () => {
@@ -232,6 +261,10 @@ describe('npm run demo', () => {
     expect(lines.join('\n')).toContain('checks passed');
     // The transcript shows what each step was given; an empty mapped value is never sent, so it is not shown (issue 10).
     expect(lines.join('\n')).not.toMatch(/":""/);
+    // Flows 2 and 3 also ran from Ecwid's webhooks through the relay, each event timed (issue 18).
+    expect(result.checks.filter((c) => c.flow === 'ecwid-instant').map((c) => c.ok)).toEqual([true, true, true, true, true, true, true]);
+    expect(lines.filter((l) => /⏱ \w+: Ecwid change → GHL write done in \d+ ms/.test(l))).toHaveLength(4);
     sandbox = await startSandbox();
-  });
+    // The whole demo (polling flows, GHL's and Ecwid's instant flows) on a loaded 2-core machine.
+  }, 180_000);
 });

@@ -1,10 +1,17 @@
 import App from '../../index.js';
-import { declaredEndpoints } from '../../src/operations/define.js';
+import { anyEndpointOperations, declaredEndpoints } from '../../src/operations/define.js';
 import { lookupEndpoint } from '../../scripts/spec-endpoints.js';
 
-const keys = [...Object.keys(App.triggers ?? {}), ...Object.keys(App.searches ?? {}), ...Object.keys(App.creates ?? {})];
+const allKeys = [...Object.keys(App.triggers ?? {}), ...Object.keys(App.searches ?? {}), ...Object.keys(App.creates ?? {})];
+/** API Request calls the path its user enters; test/resources/apiRequest.contract.test.ts checks it against the spec. */
+const keys = allKeys.filter((k) => !anyEndpointOperations.has(k));
 
 describe('declared GHL endpoints', () => {
+  it('only API Request calls a path its user enters, and it declares no fixed endpoint', () => {
+    expect([...anyEndpointOperations.keys()]).toEqual(['api_request']);
+    expect(declaredEndpoints.get('api_request')).toEqual([]);
+  });
+
   it.each(keys)('%s declares the endpoints it calls, each one present in the official OpenAPI files', (key) => {
     const endpoints = declaredEndpoints.get(key);
     expect(endpoints?.length).toBeGreaterThan(0);

@@ -94,6 +94,7 @@ describe('the bodies GHL really sends, through `npm run relay`', () => {
         // The examples come from three marketplace apps; this relay serves all three.
         RELAY_GHL_APP_ID: appIds.join(','),
         RELAY_POLL_MS: '50',
+        RELAY_ADMIN_TOKEN: 'examples-admin-token-0123456789',
       },
     });
     relay.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -156,7 +157,10 @@ describe('the bodies GHL really sends, through `npm run relay`', () => {
       return b.type.startsWith('Contact') && b.appId !== '000000000000000000000000';
     });
     await waitFor('every contact event at its hook', () => contactIds.every((id) => hooks.received.some((r) => r.body.webhookId === id)));
-    const health = async () => (await (await fetch(`${relayUrl}/healthz`)).json()) as Record<string, any>;
+    const health = async () =>
+      (await (
+        await fetch(`${relayUrl}/healthz`, { headers: { authorization: 'Bearer examples-admin-token-0123456789' } })
+      ).json()) as Record<string, any>;
     await waitFor('nothing left to deliver', async () => (await health()).pending === 0);
     expect(hooks.received.map((r) => r.body.webhookId).sort()).toEqual(contactIds.sort());
     for (const r of hooks.received) {

@@ -8,7 +8,7 @@ import { memoryLog } from '../../relay/log.js';
 import { SqliteStore } from '../../relay/sqlite-store.js';
 import type { RelayStore } from '../../relay/store.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { ghlEvent, hookReceiver, postWebhook, relayConfig, sleep, subscribe, testKeys, waitFor } from './helpers.js';
+import { ghlEvent, hookReceiver, postWebhook, relayConfig, subscribe, testKeys, waitFor } from './helpers.js';
 
 /** The relay over real HTTP on 127.0.0.1, with the sandbox as GHL (token checks) and a local hook receiver as Zapier. */
 
@@ -67,8 +67,7 @@ describe('relay: receive, route and deliver', () => {
     expect((await postWebhook(relay.url, otherLocation, { key: keys.ed25519 })).body).toEqual({ ok: true, queued: 0 });
     expect((await postWebhook(relay.url, otherType, { key: keys.ed25519 })).body).toEqual({ ok: true, queued: 0 });
 
-    await waitFor('the delivery', () => hooks.received.length >= 1);
-    await sleep(200);
+    await waitFor('the delivery recorded', async () => (await relay.store.stats()).pending === 0);
     expect(hooks.received).toHaveLength(1);
     const [got] = hooks.received;
     expect(got!.path).toBe('/contact');
@@ -103,8 +102,8 @@ describe('relay: receive, route and deliver', () => {
 
     const second = ghlEvent('NoteCreate', loc, { body: 'second', contactId: 'c1' });
     expect((await postWebhook(relay.url, second, { key: keys.ed25519 })).body).toEqual({ ok: true, queued: 1 });
-    await waitFor('the second note', () => flaky.received.length >= 4);
-    await sleep(150);
+    await waitFor('the second note recorded', async () => (await relay.store.stats()).pending === 0);
+    expect(flaky.received).toHaveLength(4);
     expect(gone.received).toHaveLength(1);
     expect(flaky.received[3]!.body.body).toBe('second');
   });
@@ -210,8 +209,7 @@ describe('relay: what it refuses from GHL', () => {
       ok: true,
       duplicate: true,
     });
-    await waitFor('the delivery', () => hooks.received.length >= 1);
-    await sleep(200);
+    await waitFor('the delivery recorded', async () => (await relay.store.stats()).pending === 0);
     expect(hooks.received).toHaveLength(1);
   });
 
@@ -336,12 +334,19 @@ describe('relay: configuration of the age window and the app', () => {
   });
 });
 
+const ADMIN_TOKEN = 'relay-test-admin-token-0123456789';
+
 describe('relay: log lines and counters', () => {
   test('each refusal and each failed delivery attempt is one log line (reason, type, location; no token, no body) and a counter in /healthz', async () => {
     nock.enableNetConnect('127.0.0.1');
     const { lines, log } = memoryLog();
     const relay = await startRelay(
-      relayConfig(keys, { RELAY_GHL_API_BASE_URL: sb.url, RELAY_GHL_APP_ID: 'ourApp-clientsecretpart', RELAY_RETRY_BASE_MS: '10' }),
+      relayConfig(keys, {
+        RELAY_GHL_API_BASE_URL: sb.url,
+        RELAY_GHL_APP_ID: 'ourApp-clientsecretpart',
+        RELAY_RETRY_BASE_MS: '10',
+        RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      }),
       {
         log,
       },
@@ -364,7 +369,10 @@ describe('relay: log lines and counters', () => {
     ];
     expect(answers.map((a) => a.status)).toEqual([401, 400, 200, 200, 200]);
     await waitFor('the retried delivery', () => relay.deliverer.log.delivered === 1);
-    const health = (await (await fetch(`${relay.url}/healthz`)).json()) as Record<string, unknown>;
+    const health = (await (await fetch(`${relay.url}/healthz`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(health).toEqual({
       ok: true,
       store: 'sqlite',
@@ -378,6 +386,7 @@ describe('relay: log lines and counters', () => {
         too_large: 0,
         bad_json: 0,
         no_type: 0,
+        bad_event: 0,
         no_timestamp: 0,
         too_old: 1,
         in_future: 0,
@@ -402,6 +411,7 @@ describe('relay: log lines and counters', () => {
           attempt,
         }));
     expect(about('webhook refused')).toEqual([
+      // Unsigned: what the body claims, clipped, for the operator (never trusted for anything else).
       { level: 40, source: 'ghl', reason: 'bad_signature', type: 'NoteCreate', locationId: loc, status: 401, attempt: undefined },
       { level: 40, source: 'ghl', reason: 'too_old', type: 'NoteCreate', locationId: loc, status: 400, attempt: undefined },
     ]);
@@ -457,9 +467,16 @@ describe('relay: subscriptions', () => {
     const relay = await relayWith();
     const hooks = await receiverWith();
     await subscribe(relay.url, token, { locationId: loc, event: 'ContactCreate', targetUrl: hooks.url });
-    await postWebhook(relay.url, ghlEvent('ContactCreate', sb.state.otherLocationId), { key: keys.ed25519 });
-    await postWebhook(relay.url, ghlEvent('ContactCreate', loc.toLowerCase()), { key: keys.ed25519 });
-    await sleep(300);
+    // The relay's own answer: nothing queued, so nothing can be delivered later.
+    expect((await postWebhook(relay.url, ghlEvent('ContactCreate', sb.state.otherLocationId), { key: keys.ed25519 })).body).toEqual({
+      ok: true,
+      queued: 0,
+    });
+    expect((await postWebhook(relay.url, ghlEvent('ContactCreate', loc.toLowerCase()), { key: keys.ed25519 })).body).toEqual({
+      ok: true,
+      queued: 0,
+    });
+    expect(await relay.store.stats()).toMatchObject({ pending: 0, events: 2 });
     expect(hooks.received).toHaveLength(0);
   });
 

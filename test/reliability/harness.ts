@@ -6,12 +6,16 @@
  *
  * Plain TypeScript (no jest): `npm run matrix` runs it under tsx, test/reliability/*.test.ts under jest.
  */
+import App from '../../index.js';
 import { automationSnapshot } from '../../sandbox/automation.js';
 import { ZapRunner } from '../../recipes/zap-runner.js';
 import { issueTokenPair } from '../../sandbox/oauth.js';
 import { startSandbox, type RequestLogEntry, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
 import type { RefreshTokenRecord } from '../../sandbox/state.js';
 import { allOperations, seedIds, withRefs, type OpSpec, type SeedIds } from './ops.js';
+
+/** Marks the requests a timeout case shortened (lower case: as the sandbox logs headers). */
+const SHORT_TIMEOUT_HEADER = 'x-harness-short-timeout';
 
 /** The sandbox clock for data timestamps, fixed so that two runs of the same step leave identical data. */
 export const FIXED_NOW = '2026-11-28T12:00:00.000Z';
@@ -122,6 +126,8 @@ export class Harness {
   /** Every refresh token presented to the sandbox since the harness started, in order. */
   readonly presented: string[] = [];
   private hooks: Array<(n: number, entry: RequestLogEntry) => void> = [];
+  /** While set, the sandbox's rate-limit clock stands still: a burst lands in one window however long a busy machine takes. */
+  rateLimitClockStoppedAt: number | undefined;
   private requestsSinceFresh = 0;
 
   private constructor(
@@ -138,7 +144,8 @@ export class Harness {
     capRssSeenByCore();
     const savedEnv: Record<string, string | undefined> = {};
     for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
-    const sb = await startSandbox({ ...opts.sandbox });
+    const made: { harness?: Harness } = {};
+    const sb = await startSandbox({ rateLimitClock: () => made.harness?.rateLimitClockStoppedAt ?? Date.now(), ...opts.sandbox });
     let view: Sandbox = sb;
     if (opts.client) {
       sb.state.apps.set(opts.client.id, { clientId: opts.client.id, clientSecret: opts.client.secret, name: 'Reliability run' });
@@ -148,6 +155,7 @@ export class Harness {
     const runner = new ZapRunner(view);
     await runner.connect();
     const h = new Harness(sb, runner, seedIds(sb.state), savedEnv);
+    made.harness = h;
     h.instrument();
     return h;
   }
@@ -194,8 +202,57 @@ export class Harness {
     return this.presented.filter((t) => (seen.has(t) ? true : (seen.add(t), false)));
   }
 
+  /**
+   * Gives the first `count` requests the app builds for `target` (method and path, as the fault that
+   * holds them matches) a timeout of `ms`, through a beforeRequest middleware added to the app for
+   * the step: the held requests time out, and every other request keeps the app's own timeout,
+   * however loaded the machine is (a fixed GHL_REQUEST_TIMEOUT_MS would apply to all of them). Each
+   * carries `X-Harness-Short-Timeout: <n>` so that {@link shortTimeoutsHeld} can tell whether they
+   * reached the sandbox before they timed out.
+   */
+  shortTimeoutFor(ms: number, target: { match: RegExp; method: string }, count: number): void {
+    this.restoreTimeout();
+    let built = 0;
+    const shorten = (request: { url?: string; method?: string; timeout?: number; headers?: Record<string, string> }) => {
+      if (
+        built < count &&
+        (request.method ?? 'GET').toUpperCase() === target.method &&
+        target.match.test(new URL(request.url ?? '').pathname)
+      ) {
+        built += 1;
+        request.timeout = ms;
+        request.headers = { ...request.headers, [SHORT_TIMEOUT_HEADER]: String(built) };
+      }
+      return request;
+    };
+    (App.beforeRequest as unknown[]).push(shorten);
+    this.removeShorten = () => {
+      const list = App.beforeRequest as unknown[];
+      list.splice(list.indexOf(shorten), 1);
+    };
+  }
+
+  /**
+   * True when the sandbox held exactly the requests {@link shortTimeoutFor} shortened, in order. On a
+   * busy machine a short timeout can fire before its request even reaches the sandbox: the fault
+   * then never happened (or met the retry instead), and the run says nothing about the app.
+   */
+  shortTimeoutsHeld(run: RunRecord, count: number): boolean {
+    const held = run.api.filter((r) => r.fault === 'hold');
+    const marked = run.api.filter((r) => r.headers[SHORT_TIMEOUT_HEADER] !== undefined);
+    return held.length === count && marked.length === count && held.every((r, i) => r.headers[SHORT_TIMEOUT_HEADER] === String(i + 1));
+  }
+
+  private removeShorten: (() => void) | undefined;
+
+  private restoreTimeout(): void {
+    this.removeShorten?.();
+    this.removeShorten = undefined;
+  }
+
   /** Back to the seed, a fixed clock, no faults, no hooks, and a valid access token for the runner. */
   fresh(): void {
+    this.restoreTimeout();
     this.sb.reset();
     this.sb.state.setNow(FIXED_NOW);
     this.hooks = [];
@@ -207,6 +264,7 @@ export class Harness {
 
   /** Before a replay: the fault and hooks gone, a valid access token; the data stays as the first try left it. */
   prepareReplay(): void {
+    this.restoreTimeout();
     this.sb.faults.clear();
     this.hooks = [];
     this.runner.steps.length = 0;
@@ -269,6 +327,8 @@ export class Harness {
       ok = false;
       error = decodeError(e);
     }
+    // The step is over: answers held for a timeout case go out now (their client gave up long ago).
+    this.sb.releaseHeld();
     await this.settle();
     const requests = this.sb.requests.slice(firstRequest);
     return {
@@ -293,11 +353,14 @@ export class Harness {
    * answered them, so they do not meet the next run's faults.
    */
   private async settle(): Promise<void> {
-    for (let i = 0; i < 50; i++) {
+    // Done when the log shows nothing in flight and no new request over two checks in a row (a
+    // busy machine only makes this take longer); the bound only stops a hung request from hanging the suite.
+    let quiet = 0;
+    for (let i = 0; i < 2000 && quiet < 2; i++) {
       const n = this.sb.requests.length;
       await new Promise((r) => setTimeout(r, 3));
-      const inFlight = this.sb.requests.some((r) => r.status === 0 && r.fault !== 'reset' && r.fault !== 'slow');
-      if (this.sb.requests.length === n && !inFlight) return;
+      const inFlight = this.sb.requests.some((r) => r.endMs === undefined && r.fault !== 'slow');
+      quiet = this.sb.requests.length === n && !inFlight ? quiet + 1 : 0;
     }
   }
 
@@ -351,6 +414,7 @@ export class Harness {
   }
 
   async close(): Promise<void> {
+    this.restoreTimeout();
     await this.sb.close();
     process.memoryUsage = realMemoryUsage;
     for (const k of ENV_KEYS) {

@@ -68,7 +68,7 @@ export interface FaultCase {
   fault: string;
   operations: string;
   expected: string;
-  /** Per-request timeout (GHL_REQUEST_TIMEOUT_MS) while the case runs. */
+  /** Request timeout of the requests the case holds (holdBodyNext), and only of those: the others keep the app's own. */
   timeoutMs?: number;
   /** The requests of a fault-free run this case targets; [] = the case does not apply to the operation. */
   select(op: OpSpec, baseline: Baseline): Array<RequestInfo | undefined>;
@@ -497,9 +497,9 @@ const TRANSPORT: FaultCase[] = [
     fault: "The answer to the step's first request, a read, stalls past the request timeout once.",
     operations: 'every operation and flow whose first request is a read',
     expected: 'The read is sent once more; success with the same result.',
-    timeoutMs: 250,
+    timeoutMs: 100,
     select: firstRead,
-    arrange: (h, v) => h.sb.faults.slowBodyNext(1, 900, h.target(v.target!)),
+    arrange: (h, v) => h.sb.faults.holdBodyNext(1, h.target(v.target!)),
     expect: recovered,
   },
   {
@@ -509,9 +509,9 @@ const TRANSPORT: FaultCase[] = [
     operations: 'every operation and flow that writes (one run per write)',
     expected:
       'AppError ghl_unreachable (502): retrying may help, GHL may or may not have applied the change; replay converges (exactly one record, no duplicate).',
-    timeoutMs: 250,
+    timeoutMs: 100,
     select: eachWrite,
-    arrange: (h, v) => h.sb.faults.slowBodyNext(v.target?.idempotent ? 2 : 1, 900, h.target(v.target!)),
+    arrange: (h, v) => h.sb.faults.holdBodyNext(v.target?.idempotent ? 2 : 1, h.target(v.target!)),
     expect: (v) => ({ ...writeFailure('ghl_unreachable', 502, v.target, v.target?.idempotent ? [] : [MAY_HAVE_APPLIED]), state: 'any' }),
   },
   {

@@ -216,6 +216,16 @@ const INPUTS: Record<string, (ids: SeedIds) => Input> = {
   'creates/remove_contact_from_campaign': (ids) => ({ contactId: ids.olivia, campaignId: SEED_CAMPAIGNS.newsletter }),
   'creates/remove_contact_from_all_campaigns': (ids) => ({ contactId: ids.olivia }),
   'hydrators/customFieldsByName': (ids) => ({ values: [{ id: ids.ecwidField, value: ids.oliviaEcwidId }] }),
+  // issue 21
+  'searches/find_business': () => ({ name: 'maple & rye  WHOLESALE' }),
+  'creates/create_business': () => ({ name: 'Retail', city: 'Stowe', description: 'Ecwid customer group: Retail' }),
+  'creates/update_business': (ids) => ({ businessId: ids.wholesale, city: 'Montpelier', description: 'Ecwid customer group: Wholesale' }),
+  // A read with the location in its query: the read faults (one retry) and the wrong-location case apply.
+  'creates/api_request': () => ({
+    method: 'GET',
+    path: '/contacts/search/duplicate',
+    query: { locationId: '{locationId}', email: 'olivia.bennett@example.com' },
+  }),
 };
 
 /** Search-or-create inputs: the search step's and the create step's. */
@@ -227,6 +237,10 @@ const PAIR_INPUTS: Record<string, (ids: SeedIds) => { search: Input; create: Inp
   find_task: (ids) => ({
     search: { contactId: ids.olivia, title: 'Welcome call', status: 'open' },
     create: { contactId: ids.olivia, title: 'Welcome call', dueDate: '2026-12-02T10:00:00-05:00' },
+  }),
+  find_business: () => ({
+    search: { name: 'Retail' },
+    create: { name: 'Retail', description: 'Ecwid customer group: Retail' },
   }),
 };
 

@@ -23,7 +23,11 @@ const recorder = async (
   respond: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void = (_q, res) => res.end('{}'),
 ) => {
   const seen: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+  let open = 0;
   const server = http.createServer((req, res) => {
+    open += 1;
+    // 'close' also comes when Zapier's logger aborts a stream it gave up waiting for.
+    req.once('close', () => (open -= 1));
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -34,7 +38,11 @@ const recorder = async (
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  return { seen, port, close: () => new Promise<void>((r) => server.close(() => r())) };
+  /** Resolves once every request that reached the server has ended (Zapier's log streams end late). */
+  const drained = async () => {
+    while (open > 0) await new Promise((r) => setTimeout(r, 10));
+  };
+  return { seen, port, drained, close: () => new Promise<void>((r) => server.close(() => r())) };
 };
 
 /** Token-shaped strings: JWTs (GHL's tokens), the sandbox's tokens, bearer headers, secrets in JSON, forms or env lines. */
@@ -141,7 +149,8 @@ describe('secrets', () => {
     rec.used = true;
     outputs.push((await h.exec(find)).error);
     rec.used = false;
-    await new Promise((r) => setTimeout(r, 300)); // the last log stream request
+    // Zapier's logger stops waiting for its stream after a timeout: wait for the log server to have all of it.
+    await logServer.drained();
 
     const logs = captured.join('\n');
     const shipped = logServer.seen.map((r) => r.body).join('\n');

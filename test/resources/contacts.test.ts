@@ -82,9 +82,12 @@ const countRequests = (scope: nock.Scope) => {
   return counter;
 };
 
-/** Parallel requests may still be in flight when a failed Promise.all settles; wait for them before `scope.done()`. */
+/**
+ * Parallel requests may still be in flight when a failed Promise.all settles; wait for them before
+ * `scope.done()` (the bound, 10 s, only turns a missing request into scope.done()'s clear message).
+ */
 const settled = async (scope: nock.Scope) => {
-  for (let i = 0; i < 50 && !scope.isDone(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && !scope.isDone(); i++) await new Promise((r) => setTimeout(r, 10));
   scope.done();
 };
 

@@ -47,5 +47,3 @@ export async function call(sb: Sandbox, token: string | null, method: string, pa
   }
   return { status: res.status, headers: res.headers, text, body: parsed };
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 import { startSandbox } from '../../sandbox/server.js';
 import type { Sandbox } from '../../sandbox/server.js';
-import { allowLocalhost, call, sleep } from './helpers.js';
+import { allowLocalhost, call } from './helpers.js';
 
 allowLocalhost();
 
@@ -8,11 +8,16 @@ const REDIRECT = 'https://zapier.com/dashboard/auth/oauth/return/App123CLIAPI/';
 
 describe('sandbox OAuth', () => {
   let sb: Sandbox;
+  // Token lifetimes run on Date.now: frozen here and moved by the test, so a 1 s token outlives a busy machine.
+  let now = Date.parse('2026-11-28T12:00:00.000Z');
+  let clock: jest.SpiedFunction<typeof Date.now>;
   beforeAll(async () => {
     allowLocalhost();
+    clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
     sb = await startSandbox({ accessTokenTtlSeconds: 1 });
   });
   afterAll(async () => {
+    clock.mockRestore();
     await sb.close();
   });
   beforeEach(() => {
@@ -152,7 +157,7 @@ describe('sandbox OAuth', () => {
       traceId: expect.any(String),
     });
 
-    await sleep(1100);
+    now += 1000; // the access token's second is over
     const expired = await call(sb, t2.body.access_token, 'GET', `/locations/${sb.locationId}`);
     expect(expired.status).toBe(401);
     expect(expired.body).toMatchObject({ statusCode: 401, message: 'Invalid JWT', error: 'Unauthorized' });

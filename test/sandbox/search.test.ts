@@ -1,6 +1,6 @@
 import { startSandbox } from '../../sandbox/server.js';
 import type { Sandbox } from '../../sandbox/server.js';
-import { allowLocalhost, call, sleep } from './helpers.js';
+import { allowLocalhost, call } from './helpers.js';
 
 allowLocalhost();
 
@@ -138,6 +138,9 @@ describe('sandbox POST /contacts/search and tasks/notes', () => {
   });
 
   test('eventual consistency: search sees creates/updates only after searchIndexDelayMs', async () => {
+    // The index runs on Date.now: frozen here and moved by the test, so "not yet" holds on a busy machine too.
+    let now = Date.parse('2026-11-28T12:00:00.000Z');
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
     const slow = await startSandbox({ searchIndexDelayMs: 300 });
     try {
       const t = slow.issueTokens().access_token;
@@ -152,14 +155,17 @@ describe('sandbox POST /contacts/search and tasks/notes', () => {
       expect(
         (await call(slow, t, 'GET', `/contacts/search/duplicate?locationId=${slow.locationId}&email=late%40example.com`)).body.contact.id,
       ).toBe(c.body.contact.id);
-      await sleep(350);
+      now += 299;
+      expect((await s({ query: 'late@example.com' })).body.total).toBe(0);
+      now += 1;
       expect((await s({ query: 'late@example.com' })).body.total).toBe(1);
       await call(slow, t, 'PUT', `/contacts/${c.body.contact.id}`, { body: { firstName: 'Later' } });
       const stale = await s({ query: 'late@example.com' });
       expect(stale.body.contacts[0].firstName).toBe('Late');
-      await sleep(350);
+      now += 300;
       expect((await s({ query: 'late@example.com' })).body.contacts[0].firstName).toBe('Later');
     } finally {
+      clock.mockRestore();
       await slow.close();
     }
   });

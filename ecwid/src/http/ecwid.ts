@@ -55,12 +55,14 @@ export const ecwid = (z: ZObject, bundle: Bundle) => {
   const once = async <T>(
     p: EcwidPath,
     params: Params | undefined,
+    extra: Pick<HttpRequestOptions, 'redirect'> = {},
   ): Promise<{ response?: HttpResponse<T>; error?: Error; retryable: boolean }> => {
     const options: HttpRequestOptions & { url: string } = {
       url: `${apiBaseUrl()}/${storeId}${p.value}`,
       method: 'GET',
       timeout: requestTimeoutMs(),
       skipThrowForStatus: true,
+      ...extra,
     };
     if (params) {
       const q: Record<string, string> = {};
@@ -85,6 +87,14 @@ export const ecwid = (z: ZObject, bundle: Bundle) => {
       };
     }
     if (response.status >= 500) return { error: ecwidErrorFor(z, response), retryable: true };
+    if (response.status >= 300 && response.status < 400) {
+      const error = new z.errors.Error(
+        `Ecwid answered GET ${p.value} with HTTP ${response.status} (a redirect), which is not followed: nothing is sent to another address. Check the path.`,
+        'ecwid_redirect',
+        502,
+      );
+      return { error, retryable: false };
+    }
     const failure = ecwidErrorFor(z, response);
     if (failure) return { response, error: failure, retryable: false };
     // An empty or non-JSON success is never read as "no customers": that would hide a fault.
@@ -112,7 +122,20 @@ export const ecwid = (z: ZObject, bundle: Bundle) => {
     return result.response!.data;
   };
 
-  return { storeId, get };
+  /**
+   * API Request's GET: the whole answer (status, headers, text), with the same one retry. Redirects
+   * are not followed (nothing may go to another address). `errorsAsData` hands a 4xx back instead
+   * of throwing, except a refused token and throttling, which stay Zapier's to handle.
+   */
+  const getResponse = async (p: EcwidPath, params: Params | undefined, opts: { errorsAsData?: boolean } = {}): Promise<HttpResponse> => {
+    let result = await once(p, params, { redirect: 'manual' });
+    if (result.error && result.retryable) result = await once(p, params, { redirect: 'manual' });
+    const kept = result.error?.name === 'ExpiredAuthError' || result.error?.name === 'ThrottledError';
+    if (result.error && !(opts.errorsAsData && result.response && !kept)) throw result.error;
+    return result.response!;
+  };
+
+  return { storeId, get, getResponse };
 };
 
 export type EcwidClient = ReturnType<typeof ecwid>;

@@ -1,4 +1,4 @@
-import type { Bundle, Search, Trigger, ZObject } from 'zapier-platform-core';
+import type { Bundle, Create, Search, Trigger, ZObject } from 'zapier-platform-core';
 import { InputReader, InvalidInputError } from '../lib/input.js';
 import { MissingStoreError, UnsafePathSegmentError, ecwid, type EcwidClient } from '../http/ecwid.js';
 import { RECONNECT } from '../http/errors.js';
@@ -44,12 +44,13 @@ interface Declaration<I, O> {
   inputFields: InputField[];
   outputFields: Array<OutputField | DynamicOutputFields>;
   sample: Sample;
-  parse: (read: InputReader) => I;
+  parse: (read: InputReader, ctx: { bundle: Bundle }) => I;
   perform: (ctx: OperationContext<I>) => Promise<O>;
 }
 
 export type TriggerDeclaration<I> = Declaration<I, Array<Record<string, unknown> & { id: string }>> & { canPaginate?: boolean };
 export type SearchDeclaration<I> = Declaration<I, Array<Record<string, unknown>>>;
+export type ActionDeclaration<I> = Declaration<I, Record<string, unknown>>;
 
 /** Every declaration's endpoints by operation key, for docs and the spec check. */
 export const declaredEndpoints = new Map<string, string[]>();
@@ -61,7 +62,7 @@ export const run =
     for (const f of decl.inputFields) if (typeof f.label === 'string') labels[f.key] = f.label;
     let input: I;
     try {
-      input = decl.parse(new InputReader(bundle.inputData ?? {}, labels));
+      input = decl.parse(new InputReader(bundle.inputData ?? {}, labels), { bundle });
     } catch (error) {
       if (error instanceof InvalidInputError) throw new z.errors.Error(error.message, 'invalid_input', 400);
       throw error;
@@ -94,10 +95,13 @@ const toZapier = <I, O>(d: Declaration<I, O>, extras: Record<string, unknown> = 
 export const pollingTrigger = <I>(d: TriggerDeclaration<I>): Trigger =>
   toZapier(d, { type: 'polling', ...(d.canPaginate ? { canPaginate: true } : {}) });
 export const search = <I>(d: SearchDeclaration<I>): Search => toZapier(d);
+/** An action: this app has one, API Request, which only reads (GET). */
+export const action = <I>(d: ActionDeclaration<I>): Create => toZapier(d);
 
 export interface ResourceOperations {
   triggers?: Trigger[];
   searches?: Search[];
+  creates?: Create[];
 }
 
 export const byKey = <T extends { key: string }>(items: T[]): Record<string, T> => {

@@ -1,12 +1,13 @@
-import type { Business, BusinessContact, BusinessesResponse } from '../ghl/types.js';
-import { ghlErrorFor } from '../http/errors.js';
-import { path } from '../http/ghl.js';
-import { InvalidInputError } from '../lib/input.js';
-import { pollingTrigger, search, type ResourceOperations } from '../operations/define.js';
-import contactSample from '../samples/contact.json' with { type: 'json' };
-import { isNotFoundResponse } from './contactRecords.js';
-import { businessIdField } from './fields.js';
-import { contactOutputFields, isoDate, toContact } from './shapes.js';
+import type { BusinessContact, BusinessesResponse } from '../../ghl/types.js';
+import { ghlErrorFor } from '../../http/errors.js';
+import { path } from '../../http/ghl.js';
+import { InvalidInputError } from '../../lib/input.js';
+import { pollingTrigger, search } from '../../operations/define.js';
+import contactSample from '../../samples/contact.json' with { type: 'json' };
+import { isNotFoundResponse } from '../contactRecords.js';
+import { businessIdField } from '../fields.js';
+import { contactOutputFields, toContact } from '../shapes.js';
+import { BUSINESS_PAGE_SIZE, toBusiness } from './shape.js';
 
 /**
  * Businesses: GHL's `GET /businesses/?locationId=` (the sub-account's businesses, §2.25) for the
@@ -14,29 +15,8 @@ import { contactOutputFields, isoDate, toContact } from './shapes.js';
  * Contacts in Business.
  */
 
-export const BUSINESS_PAGE_SIZE = 100;
 export const BUSINESS_CONTACTS_DEFAULT_LIMIT = 25;
 export const BUSINESS_CONTACTS_MAX_LIMIT = 100;
-
-const compact = <T extends Record<string, unknown>>(o: T): T => {
-  for (const k of Object.keys(o)) if (o[k] === undefined || o[k] === null || o[k] === '') delete o[k];
-  return o;
-};
-
-export const toBusiness = (b: Business) =>
-  compact({
-    id: b.id,
-    businessId: b.id,
-    name: b.name?.trim() || b.email || b.id,
-    email: b.email,
-    phone: b.phone,
-    website: b.website,
-    city: b.city,
-    state: b.state,
-    country: b.country,
-    createdAt: isoDate(b.createdAt),
-    updatedAt: isoDate(b.updatedAt),
-  });
 
 export const businessList = pollingTrigger({
   key: 'business_list',
@@ -114,5 +94,3 @@ export const findContactsInBusiness = search({
       .map((c) => ({ ...toContact(c), businessId: c.businessId ?? input.businessId }));
   },
 });
-
-export const businessesOperations: ResourceOperations = { triggers: [businessList], searches: [findContactsInBusiness], creates: [] };

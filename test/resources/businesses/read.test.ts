@@ -1,4 +1,4 @@
-import { LOCATION_ID, ghlApi, perform, rejectsWith, search, trigger } from '../helpers.js';
+import { LOCATION_ID, ghlApi, perform, rejectsWith, search, trigger } from '../../helpers.js';
 
 const BIZ = '63f0a1e2b4c5d6e7f8091a2b';
 

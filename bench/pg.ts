@@ -1,0 +1,311 @@
+/**
+ * `npm run bench:pg`: the relay on Postgres beside graphile-worker doing the same job on the same
+ * database in one run (bench/graphile-relay.ts: signature check, one durable insert before the
+ * 200, a POST to the same 127.0.0.1 receiver, 32 in flight), and two relays on one database
+ * against one. Loopback only; request loops are bounded. Writes bench/results/pg.md (and .json).
+ *
+ * Postgres: RELAY_BENCH_DATABASE_URL, else a throwaway one from relay/ci-postgres.sh (stopped at
+ * the end). Options: --quick (smaller counts). Timings are reported, never asserted.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const COUNT = quick ? 1500 : 4000;
+const RATE = 200;
+const RATE_SECONDS = quick ? 5 : 10;
+const IN_FLIGHT = 32;
+const preciseNow = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+const children: ChildProcess[] = [];
+const startChild = (script: string, env: Record<string, string>): Promise<ChildProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', '--import', 'tsx', script], {
+      cwd: ROOT,
+      env: { ...process.env, RELAY_QUIET: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${script} did not start: ${out}`)), 90_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('listening on')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}): ${out}`)));
+  });
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+
+/** The receiver (Zapier's side): when each webhookId first arrived. */
+const arrivals = new Map<string, number>();
+const receiver = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const id = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { webhookId: string }).webhookId;
+    if (!arrivals.has(id)) arrivals.set(id, preciseNow());
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success"}');
+  });
+});
+receiver.keepAliveTimeout = 65_000;
+
+const key = generateKeyPairSync('ed25519');
+const publicKey = (key.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
+const LOCATION = 'benchLocation0000001';
+const signed = () => {
+  const body = JSON.stringify({
+    type: 'ContactCreate',
+    locationId: LOCATION,
+    id: randomUUID().slice(0, 20),
+    email: 'x@example.com',
+    timestamp: new Date().toISOString(),
+    webhookId: randomUUID(),
+  });
+  return {
+    id: (JSON.parse(body) as { webhookId: string }).webhookId,
+    body,
+    signature: sign(null, Buffer.from(body), key.privateKey).toString('base64'),
+  };
+};
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const post = (url: string, e: ReturnType<typeof signed>) =>
+  new Promise<number>((resolve) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(e.body)),
+          'x-ghl-signature': e.signature,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(e.body);
+  });
+
+const waitDelivered = async (ids: string[], timeoutMs = 180_000) => {
+  const until = Date.now() + timeoutMs;
+  while (ids.some((id) => !arrivals.has(id)) && Date.now() < until) await sleep(20);
+  return ids.filter((id) => !arrivals.has(id)).length;
+};
+
+/** Closed loop: `count` webhooks, 32 in flight, spread over the given URLs; delivered/s until the last arrival. */
+const throughput = async (urls: string[], count: number) => {
+  const events = Array.from({ length: count }, signed);
+  let next = 0;
+  const acked: string[] = [];
+  const t0 = preciseNow();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async (_, worker) => {
+      while (next < events.length) {
+        const e = events[next++]!;
+        // A webhook refused (429) is sent again, as GHL would, so every one is eventually stored.
+        for (let tries = 0; tries < 50; tries++) {
+          if ((await post(urls[worker % urls.length]!, e)) === 200) {
+            acked.push(e.id);
+            break;
+          }
+          await sleep(20);
+        }
+      }
+    }),
+  );
+  const ingestMs = preciseNow() - t0;
+  const lost = await waitDelivered(acked);
+  const last = Math.max(...acked.map((id) => arrivals.get(id) ?? 0));
+  return {
+    acked: acked.length,
+    lost,
+    ingestPerSecond: acked.length / (ingestMs / 1000),
+    deliveredPerSecond: acked.length / ((last - t0) / 1000),
+  };
+};
+
+/** Open loop at `rate`/s for `seconds`: from each POST to its arrival at the receiver. */
+const latency = async (url: string, rate: number, seconds: number) => {
+  const total = rate * seconds;
+  const events = Array.from({ length: total }, signed);
+  const sentAt = new Map<string, number>();
+  const acks: Array<Promise<number>> = [];
+  const t0 = preciseNow();
+  for (let sent = 0; sent < total;) {
+    const due = Math.min(total, Math.floor(((preciseNow() - t0) * rate) / 1000) + 1);
+    for (; sent < due; sent++) {
+      const e = events[sent]!;
+      sentAt.set(e.id, preciseNow());
+      acks.push(post(url, e));
+    }
+    await sleep(1);
+  }
+  const statuses = await Promise.all(acks);
+  const ids = events.filter((_, i) => statuses[i] === 200).map((e) => e.id);
+  const lost = await waitDelivered(ids);
+  const lat = ids
+    .map((id) => arrivals.get(id)! - sentAt.get(id)!)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return {
+    accepted: ids.length,
+    refused: total - ids.length,
+    lost,
+    p50: quantile(lat, 0.5),
+    p99: quantile(lat, 0.99),
+    max: lat[lat.length - 1] ?? NaN,
+  };
+};
+
+async function main() {
+  const started = Date.now();
+  const loadBefore = os.loadavg()[0]!;
+  let url = process.env.RELAY_BENCH_DATABASE_URL;
+  let ownPostgres = false;
+  if (!url) {
+    url = execFileSync('bash', [path.join(ROOT, 'relay/ci-postgres.sh'), 'start', '--install'], {
+      encoding: 'utf8',
+      env: { ...process.env, RELAY_CI_PG_NAME: 'bench' },
+    }).trim();
+    ownPostgres = true;
+  }
+  const admin = new pg.Client(url);
+  await admin.connect();
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+  const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/standard/1/bench`;
+  const rows: Array<Record<string, unknown>> = [];
+  const inSchema = (schema: string) => {
+    const u = new URL(url!);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    return u.toString();
+  };
+
+  const relays = async (n: number, schema: string) => {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    const urls: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const port = await freePort();
+      await startChild('relay/main.ts', {
+        RELAY_PORT: String(port),
+        RELAY_DATABASE_URL: inSchema(schema),
+        RELAY_GHL_PUBLIC_KEY: publicKey,
+        RELAY_ALLOWED_TARGETS: 'http://127.0.0.1:*',
+        RELAY_CONCURRENCY: '32',
+        RELAY_MAX_PENDING_PER_LOCATION: '1000000',
+        RELAY_TARGET_RATE_PER_SECOND: '0',
+      });
+      urls.push(`http://127.0.0.1:${port}/webhooks/ghl`);
+    }
+    await admin.query(
+      `INSERT INTO ${schema}.relay_subscriptions (id, location_id, event, target_url, created_at) VALUES ('bench', $1, 'ContactCreate', $2, 0)`,
+      [LOCATION, target],
+    );
+    return urls;
+  };
+  const graphile = async (mode: 'default' | 'local-queue') => {
+    await admin.query(`DROP SCHEMA IF EXISTS graphile_worker CASCADE`);
+    const port = await freePort();
+    await startChild('bench/graphile-relay.ts', {
+      GW_DATABASE_URL: url!,
+      GW_PORT: String(port),
+      GW_TARGET: target,
+      GW_PUBLIC_KEY: publicKey,
+      GW_MODE: mode,
+    });
+    return `http://127.0.0.1:${port}/webhooks/ghl`;
+  };
+  const measure = async (name: string, urls: string[]) => {
+    await throughput(urls, 200); // warm-up: connections, plans, JIT
+    const t = await throughput(urls, COUNT);
+    const l = urls.length === 1 ? await latency(urls[0]!, RATE, RATE_SECONDS) : undefined;
+    const row = { name, ...t, ...(l ? { latency: l } : {}) };
+    rows.push(row);
+    console.log(JSON.stringify(row));
+    for (const c of children.splice(0)) await stopChild(c);
+    return row;
+  };
+
+  try {
+    const relay1 = await measure('relay, 1 process', await relays(1, 'bench_relay1'));
+    const gwDefault = await measure('graphile-worker 0.18.0, default', [await graphile('default')]);
+    const gwLocal = await measure('graphile-worker 0.18.0, localQueue 64 + batched completion', [await graphile('local-queue')]);
+    const relay2 = await measure('relay, 2 processes on one Postgres', await relays(2, 'bench_relay2'));
+    const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+    const lines = [
+      '# Relay on Postgres beside graphile-worker',
+      '',
+      `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, Postgres ${(await admin.query('SHOW server_version')).rows[0].server_version}, ${Math.round((Date.now() - started) / 1000)} s${quick ? ' (--quick)' : ''}, load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0]!.toFixed(1)} after (other work shares the cores: compare rows of one run).`,
+      '',
+      `Same job for each: a signed ContactCreate POSTed to the process, Ed25519 signature checked, one durable insert before the 200, then a POST to one 127.0.0.1 receiver answering 200; ${IN_FLIGHT} webhooks in flight and 32 deliveries at a time. Throughput: ${COUNT} webhooks (after 200 for warm-up), delivered/s until the last arrival. Latency: open loop at ${RATE}/s for ${RATE_SECONDS} s, from each POST to its arrival.`,
+      '',
+      '| system | acknowledged | ingest/s | delivered/s | p50 at 200/s | p99 at 200/s | max | lost |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...rows.map((r) => {
+        const l = r.latency as { p50: number; p99: number; max: number } | undefined;
+        return `| ${String(r.name)} | ${String(r.acked)} | ${f(r.ingestPerSecond as number)} | ${f(r.deliveredPerSecond as number)} | ${l ? `${f(l.p50, 1)} ms` : '–'} | ${l ? `${f(l.p99, 1)} ms` : '–'} | ${l ? `${f(l.max, 1)} ms` : '–'} | ${String(r.lost)} |`;
+      }),
+      '',
+      '| ratio | goal | measured |',
+      '| --- | --- | --- |',
+      `| relay delivered/s ÷ graphile-worker default | ≥ 1.5 | ${f((relay1.deliveredPerSecond as number) / (gwDefault.deliveredPerSecond as number), 2)} |`,
+      `| relay delivered/s ÷ graphile-worker localQueue | ≥ 1.5 | ${f((relay1.deliveredPerSecond as number) / (gwLocal.deliveredPerSecond as number), 2)} |`,
+      `| relay p99 at 200/s − graphile-worker default p99 | ≤ 0 ms | ${f((relay1.latency as { p99: number }).p99 - (gwDefault.latency as { p99: number }).p99, 1)} ms |`,
+      `| relay p99 at 200/s − graphile-worker localQueue p99 | ≤ 0 ms | ${f((relay1.latency as { p99: number }).p99 - (gwLocal.latency as { p99: number }).p99, 1)} ms |`,
+      `| two relays ÷ one, delivered/s | ≥ 1.6 | ${f((relay2.deliveredPerSecond as number) / (relay1.deliveredPerSecond as number), 2)} |`,
+      '',
+    ];
+    fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'pg.md'), lines.join('\n'));
+    fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'pg.json'), `${JSON.stringify(rows, null, 2)}\n`);
+    console.log(lines.join('\n'));
+  } finally {
+    for (const c of children) await stopChild(c);
+    agent.destroy();
+    receiver.close();
+    receiver.closeAllConnections();
+    await admin.end();
+    if (ownPostgres)
+      execFileSync('bash', [path.join(ROOT, 'relay/ci-postgres.sh'), 'stop'], { env: { ...process.env, RELAY_CI_PG_NAME: 'bench' } });
+  }
+}
+
+await main();
