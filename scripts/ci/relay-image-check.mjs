@@ -46,6 +46,7 @@ for (const dev of Object.keys(pkg.devDependencies ?? {})) {
 
 // ---- GHL's token check and a Zapier hook, on one local server
 const LOCATION = 'ciLocation0000000001';
+const ADMIN_TOKEN = 'ci-admin-token-0123456789';
 const received = [];
 let onReceived = () => undefined;
 const stub = http.createServer((req, res) => {
@@ -91,7 +92,7 @@ const relay = spawn(cmd[0], cmd.slice(1), {
     RELAY_GHL_PUBLIC_KEY: keys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
     RELAY_GHL_API_BASE_URL: stubUrl,
     RELAY_ALLOWED_TARGETS: `${stubUrl}/hook`,
-    RELAY_ADMIN_TOKEN: 'ci-admin-token-0123456789',
+    RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -152,11 +153,16 @@ try {
   if (received.length !== 1 || received[0].body !== raw.toString('utf8')) throw new Error(`the hook received ${JSON.stringify(received)}`);
   step('a signed webhook was delivered to the hook byte for byte');
 
-  const metrics = await (await fetch(`${relayUrl}/metrics`)).text();
-  for (const line of ['relay_webhooks_total{outcome="queued"} 1', 'relay_delivery_attempts_total{outcome="delivered"} 1']) {
-    if (!metrics.split('\n').includes(line)) throw new Error(`/metrics has no line "${line}"`);
+  // The hook has the body; the relay counts the delivery once its 2xx is booked: wait for that counter.
+  const want = ['relay_webhooks_total{outcome="queued"} 1', 'relay_delivery_attempts_total{outcome="delivered"} 1'];
+  for (let until = Date.now() + 10_000; ;) {
+    const lines = (await (await fetch(`${relayUrl}/metrics`)).text()).split('\n');
+    const missing = want.filter((line) => !lines.includes(line));
+    if (!missing.length) break;
+    if (Date.now() > until) throw new Error(`/metrics has no line ${missing.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
-  const subs = await fetch(`${relayUrl}/admin/api/subscriptions`, { headers: { authorization: 'Bearer ci-admin-token-0123456789' } });
+  const subs = await fetch(`${relayUrl}/admin/api/subscriptions`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   const listed = subs.status === 200 ? (await subs.json()).subscriptions : [];
   if (listed.length !== 1 || listed[0].locationId !== LOCATION)
     throw new Error(`the console API answered ${subs.status}: ${JSON.stringify(listed)}`);

@@ -80,7 +80,7 @@ it('counts webhooks by outcome, logs each refusal with reason, source, type and 
   ).toBe(401);
   const stale = ghlEvent('NoteCreate', 'locC', { timestamp: new Date(Date.now() - 8 * 86_400_000).toISOString() });
   expect((await postWebhook(relay.url, stale, { key: keys.ed25519 })).status).toBe(400);
-  await waitFor('the delivery', () => hook!.received.length === 1);
+  await waitFor('the delivery to be booked', () => relay.counters.deliveries.delivered === 1);
 
   const refusals = lines.filter((l) => l.msg === 'webhook refused');
   expect(refusals).toEqual([
@@ -167,7 +167,6 @@ it('logs each failed attempt (host, status, attempt, next try) and the give-up; 
     },
     { ...common, level: 50, msg: 'delivery given up (kept as dead)', deliveryId: attempts[0]!.deliveryId, attempt: 2 },
   ]);
-  expect(Date.parse(attempts[0]!.nextTryAt as string) - Date.parse(attempts[0]!.time as string)).toBe(attempts[0]!.retryInMs);
 
   // A delivery that waits (the hook asks for an hour) is the backlog, and its event the oldest pending one.
   const before = Date.now();
@@ -188,8 +187,9 @@ it('logs each failed attempt (host, status, attempt, next try) and the give-up; 
 });
 
 it('asks for RELAY_METRICS_TOKEN when it is set', async () => {
-  const { relay } = await relayLogging({ RELAY_METRICS_TOKEN: 'metrics-secret-0123456789' });
+  const secret = 'metrics-secret-0123456789';
+  const { relay } = await relayLogging({ RELAY_METRICS_TOKEN: secret });
   expect((await scrape(relay.url)).status).toBe(401);
   expect((await scrape(relay.url, { authorization: 'Bearer wrong' })).status).toBe(401);
-  expect((await scrape(relay.url, { authorization: 'Bearer metrics-secret-0123456789' })).status).toBe(200);
+  expect((await scrape(relay.url, { authorization: `Bearer ${secret}` })).status).toBe(200);
 });
