@@ -8,7 +8,8 @@
  *
  * Options: --runs N (default 5), --cold-runs N (default 15), --skip-build (reuse dist/ and
  * build/build.zip), --strict (operations over their floor by an accepted design choice fail too),
- * --skip-relay (leave out table 6, the webhook relay's latency and throughput, ~2 minutes).
+ * --skip-relay (leave out table 6, the webhook relay's latency and throughput, ~2 minutes, and table 8,
+ * Ecwid webhooks through the relay to GHL, ~2 minutes).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -231,6 +232,22 @@ if (!args.includes('--skip-relay')) {
     errors['Webhook relay (table 6)'] =
       `relay/bench.ts failed (exit ${relay.status}): ${`${relay.stdout}\n${relay.stderr}`.trim().split('\n').slice(-10).join('\n')}`;
 }
+// Table 8: flows 2 and 3's instant path, Ecwid change → GHL write done through the relay, and no
+// loss across a relay kill -9 and a 2-hour outage (bench/ecwid-instant.ts, its own process, ~2 minutes).
+let ecwidInstantMd = '';
+if (!args.includes('--skip-relay')) {
+  log(`Table 8: Ecwid webhooks → relay → GHL (bench/ecwid-instant.ts) … (${elapsed()})`);
+  const run = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'bench/ecwid-instant.ts'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  const mdPath = path.join(ROOT, 'bench', 'results', 'ecwid-instant.md');
+  if (run.status === 0 && fs.existsSync(mdPath)) ecwidInstantMd = fs.readFileSync(mdPath, 'utf8');
+  else
+    errors['Ecwid instant (table 8)'] =
+      `bench/ecwid-instant.ts failed (exit ${run.status}): ${`${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-10).join('\n')}`;
+}
 // Table 7: requests per poll of the Ecwid Customers app's triggers (ecwid/bench.ts; deterministic,
 // so a missed goal fails the benchmark like tables 1 and 2).
 log(`Table 7: Ecwid app, requests per poll (ecwid/bench.ts) … (${elapsed()})`);
@@ -248,6 +265,7 @@ const md = [
   ecwidMd
     ? `\n## 7. Ecwid Customers app: requests per poll at 100 and 10,000 customers\n\nGoal: 1 request per poll, at most 2 for Deleted Customer with thousands of deletions in the window (either list order).\n\n${ecwidMd}\n`
     : '',
+  ecwidInstantMd ? `\n## 8. Ecwid webhooks → relay → GHL: flows 2 and 3 in seconds (docs/ecwid-instant.md)\n\n${ecwidInstantMd}\n` : '',
 ].join('');
 const dir = path.join(ROOT, 'bench', 'results');
 fs.mkdirSync(dir, { recursive: true });

@@ -6,9 +6,10 @@ import { byKey, type ResourceOperations } from './src/operations/define.js';
 import { apiRequestOperations } from './src/resources/apiRequest.js';
 import { customerOperations } from './src/resources/customers.js';
 import { deletedCustomerOperations } from './src/resources/deletedCustomers.js';
+import { instantCustomerOperations } from './src/resources/instantCustomers.js';
 
 /** Every Ecwid noun declares its operations in src/resources/<noun>.ts; this file only gathers them. */
-const resources: ResourceOperations[] = [customerOperations, deletedCustomerOperations, apiRequestOperations];
+const resources: ResourceOperations[] = [customerOperations, deletedCustomerOperations, instantCustomerOperations, apiRequestOperations];
 
 export default defineApp({
   version: packageJson.version,

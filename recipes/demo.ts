@@ -4,7 +4,9 @@
  * New or Updated Customer and Deleted Customer triggers, polled with Zapier's dedupe semantics),
  * then makes a customer register, be edited twice and be deleted in the Ecwid store, runs the GHL
  * steps once per change, checks what GHL holds after each, and reports every step with its
- * request count. Customer data comes from fixtures/ecwid/.
+ * request count. Customer data comes from fixtures/ecwid/. Then the instant variants: GHL's webhooks
+ * (relay/demo.ts) and flows 2 and 3 from Ecwid's webhooks through the relay, timed per event
+ * (recipes/ecwid-instant.ts); the polling flows above stay the no-setup alternative.
  */
 import { implementedOperations, startSandbox } from '../sandbox/server.js';
 import { loadEcwidEvent } from './ecwid.js';
@@ -13,6 +15,7 @@ import { GROUPS as ECWID_GROUPS } from '../ecwid/sandbox/state.js';
 import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
 import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
 import { runInstantZap } from '../relay/demo.js';
+import { runEcwidInstant } from './ecwid-instant.js';
 import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../sandbox/automation.js';
 import { startWelcomeWorkflow, stopAutomations } from './ecwid-automation.js';
 import {
@@ -536,6 +539,8 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
 
   // Instant triggers (relay/demo.ts): its own sandbox, the webhook relay and REST-hook Zaps.
   checks.push(...(await runInstantZap(log)).checks);
+  // Flows 2 and 3 from Ecwid's webhooks through the relay (recipes/ecwid-instant.ts), with per-event latency.
+  checks.push(...(await runEcwidInstant(log)).checks);
 
   const result: DemoResult = {
     ok: checks.length > 0 && checks.every((c) => c.ok),
@@ -550,10 +555,10 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     `── Summary: ${checks.filter((c) => c.ok).length}/${checks.length} checks passed; ${zap.steps.filter((s) => s.kind !== 'filter').length} Zap steps; ${result.requests} GHL requests (incl. OAuth); ${result.refreshes} token refresh(es)`,
   );
   log(`   ${ecwidSandbox.requests.length} Ecwid requests (incl. OAuth); ${zap.steps.filter((st) => st.kind === 'triggers').length} polls`);
-  for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'instant', 'demo']) {
+  for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'instant', 'ecwid-instant', 'demo']) {
     const mine = checks.filter((c) => c.flow === flow);
     if (mine.length)
-      log(`   ${flow.padEnd(8)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);
+      log(`   ${flow.padEnd(13)} ${mine.every((c) => c.ok) ? 'PASS' : 'FAIL'} (${mine.filter((c) => c.ok).length}/${mine.length})`);
   }
   return result;
 };

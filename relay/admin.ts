@@ -39,10 +39,15 @@ const send = (res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(JSON.stringify(body));
 };
 
-export const operatorRoutes = (o: OperatorOptions) => {
-  if (o.adminToken !== undefined && o.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+/** Refuses a guessable admin token; startRelay calls it before it opens anything. */
+export const assertAdminToken = (adminToken: string | undefined): void => {
+  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new Error(`RELAY_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (a random string of the operator's own)`);
   }
+};
+
+export const operatorRoutes = (o: OperatorOptions) => {
+  assertAdminToken(o.adminToken);
   const admin = o.store.admin();
 
   const api = async (method: string, url: URL): Promise<[number, unknown]> => {

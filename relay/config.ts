@@ -91,6 +91,10 @@ export interface RelayConfig {
   /** `Retry-After` of a 429 (backlog full, cannot store). */
   retryAfterSeconds: number;
   quiet: boolean;
+  /** The Ecwid app's client secret (RELAY_ECWID_CLIENT_SECRET): unset = no `POST /webhooks/ecwid`. */
+  ecwidClientSecret?: string;
+  /** Where a subscriber's Ecwid token is checked (`GET {base}/{storeId}/profile`). */
+  ecwidApiBaseUrl: string;
   /** Opens the operator console (/admin); the operator's own secret, never a GHL or Ecwid token. */
   adminToken?: string;
   /** When set, GET /metrics asks for it as a Bearer token. */
@@ -207,9 +211,22 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
     retentionMs: retention(env, maxAgeSeconds, maxFutureSeconds),
     retryAfterSeconds: num(env, 'RELAY_RETRY_AFTER_SECONDS', 60),
     quiet: flag(env, 'RELAY_QUIET', false),
+    ecwidClientSecret: ecwidSecret(env, maxAgeSeconds),
+    ecwidApiBaseUrl: (env.RELAY_ECWID_API_BASE_URL || 'https://app.ecwid.com/api/v3').replace(/\/+$/, ''),
     adminToken: env.RELAY_ADMIN_TOKEN || undefined,
     metricsToken: env.RELAY_METRICS_TOKEN || undefined,
   };
+};
+
+/** Ecwid retries a webhook for 24 h: with Ecwid on, its ids must be remembered (and accepted) at least that long. */
+const ecwidSecret = (env: Env, maxAgeSeconds: number): string | undefined => {
+  const secret = env.RELAY_ECWID_CLIENT_SECRET || undefined;
+  if (secret && maxAgeSeconds < DAY_S + 3600) {
+    throw new Error(
+      'RELAY_MAX_AGE_SECONDS must be at least 25 h (90000) with RELAY_ECWID_CLIENT_SECRET set: Ecwid retries a webhook for 24 h',
+    );
+  }
+  return secret;
 };
 
 /** True when `url` starts with an allowed prefix (`*` as the port matches any port). */

@@ -6,7 +6,16 @@
 
 /** Why a webhook was answered without being stored. Keys are stable (logs, metrics, docs). */
 export type RefusalReason =
-  'bad_signature' | 'too_large' | 'bad_json' | 'no_type' | 'no_timestamp' | 'too_old' | 'in_future' | 'backlog_full' | 'store_failed';
+  | 'bad_signature'
+  | 'too_large'
+  | 'bad_json'
+  | 'no_type'
+  | 'bad_event'
+  | 'no_timestamp'
+  | 'too_old'
+  | 'in_future'
+  | 'backlog_full'
+  | 'store_failed';
 
 /** What happened to a webhook that was answered 2xx. */
 export type WebhookOutcome = 'queued' | 'unrouted' | 'duplicate' | 'other_app';
@@ -72,6 +81,7 @@ export class RelayCounters {
     too_large: 0,
     bad_json: 0,
     no_type: 0,
+    bad_event: 0,
     no_timestamp: 0,
     too_old: 0,
     in_future: 0,

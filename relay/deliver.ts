@@ -211,9 +211,10 @@ export class Deliverer {
       }
       return;
     }
+    // Logged before the store is told, so the line's time and nextTryAt agree.
+    this.logger.warn({ ...fields, retryInMs: wait, nextTryAt: new Date(nextAt).toISOString() }, 'delivery attempt failed');
     await this.store.retryAt(d.id, nextAt, error);
     this.log.retried += 1;
-    this.logger.warn({ ...fields, retryInMs: wait, nextTryAt: new Date(nextAt).toISOString() }, 'delivery attempt failed');
   }
 
   /**

@@ -62,9 +62,10 @@ export const parseObject = (raw: Buffer): Record<string, unknown> => {
   return v as Record<string, unknown>;
 };
 
-export const bearer = (headers: Headers): string => {
+/** The subscriber's token; `whose` (GHL, Ecwid) names it in the answer when it is missing. */
+export const bearer = (headers: Headers, whose = 'GHL'): string => {
   const h = headers['authorization'];
   const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-  if (!m) throw new HttpFailure(401, 'Send the GHL access token of the connection as "Authorization: Bearer <token>"');
+  if (!m) throw new HttpFailure(401, `Send the ${whose} access token of the connection as "Authorization: Bearer <token>"`);
   return m[1] as string;
 };

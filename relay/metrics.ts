@@ -22,7 +22,7 @@ export class RelayMetrics {
     const registers = [this.registry];
     new Counter({
       name: 'relay_webhooks_total',
-      help: 'Webhooks answered, by outcome: 2xx queued, unrouted (no subscriber), duplicate, other_app; refused bad_signature, too_large, bad_json, no_type, no_timestamp, too_old, in_future, backlog_full (429), store_failed (429)',
+      help: 'Webhooks answered, by outcome: 2xx queued, unrouted (no subscriber), duplicate, other_app; refused bad_signature, too_large, bad_json, no_type, bad_event, no_timestamp, too_old, in_future, backlog_full (429), store_failed (429)',
       labelNames: ['outcome'],
       registers,
       collect() {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { operatorRoutes } from './admin.js';
+import { assertAdminToken, operatorRoutes } from './admin.js';
 import { isAllowedTarget, type RelayConfig } from './config.js';
 import { RelayCounters } from './counters.js';
 import { Deliverer } from './deliver.js';
@@ -11,6 +11,7 @@ import { bearer, HttpFailure, parseObject, readBody, Refusal } from './http.js';
 import { createLog, type RelayLog } from './log.js';
 import { RelayMetrics } from './metrics.js';
 import { openStore } from './open-store.js';
+import { ecwidSource } from './sources/ecwid.js';
 import { ghlSource } from './sources/ghl.js';
 import type { WebhookSource } from './sources/source.js';
 import type { RelayStore } from './store.js';
@@ -63,12 +64,16 @@ const claimedBy = (raw: Buffer): { type: string; locationId: string } => {
 };
 
 export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Promise<Relay> {
+  assertAdminToken(cfg.adminToken);
   const now = opts.now ?? Date.now;
   const log = opts.log ?? createLog({ quiet: cfg.quiet });
   const store = opts.store ?? (await openStore(cfg, log));
   const counters = opts.counters ?? new RelayCounters();
   const ghl = ghlSource(cfg);
   const sources = new Map<string, WebhookSource>([[ghl.name, ghl]]);
+  if (cfg.ecwidClientSecret) sources.set('ecwid', ecwidSource(cfg));
+  /** The source of a subscription's key: GHL's location ids have no prefix. */
+  const sourceOfKey = (key: string) => [...sources.values()].find((s) => s.ownsKey?.(key)) ?? ghl;
   if (!cfg.ghlAppIds.length) {
     log.warn({ setting: 'RELAY_GHL_APP_ID' }, 'no app id configured: webhooks of every GHL marketplace app are accepted');
   }
@@ -164,6 +169,8 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
       }
       if (result.duplicate) {
         counters.webhooks.duplicate += 1;
+        // A sender's redelivery after a lost answer, or a replay: acknowledged, not delivered again.
+        log.info({ source: source.name, type, locationId, eventId: e.id }, 'duplicate webhook: not delivered again');
         return [200, { ok: true, duplicate: true }];
       }
       if (result.removed !== undefined) {
@@ -188,25 +195,31 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
   };
 
   const tokenChecks = new TokenChecks(cfg.tokenCacheMs, cfg.tokenChecksPerMinute, now);
-  const checkAccess = (req: http.IncomingMessage, token: string, locationId: string) =>
-    tokenChecks.check(token, locationId, req.socket.remoteAddress ?? '', (t, l) => ghl.checkAccess(t, l));
+  const checkAccess = (req: http.IncomingMessage, token: string, locationId: string, source: WebhookSource) =>
+    tokenChecks.check(token, locationId, req.socket.remoteAddress ?? '', (t, l) => source.checkAccess(t, l));
   if (!cfg.subscribeSecret) {
     log.warn({ setting: 'RELAY_SUBSCRIBE_SECRET' }, 'no subscribe secret configured: any caller with a GHL token may subscribe');
   }
 
   const subscribe = async (req: http.IncomingMessage): Promise<[number, unknown]> => {
     checkSubscribeSecret(cfg.subscribeSecret, req.headers['x-relay-subscribe-secret']);
-    const token = bearer(req.headers);
     const body = parseObject(await readBody(req, 16 * 1024));
-    const { locationId, event, targetUrl } = body;
-    if (typeof locationId !== 'string' || !ID.test(locationId)) throw new HttpFailure(400, '"locationId" must be a GHL location id');
-    if (typeof event !== 'string' || !ghl.subscribableEvents.includes(event)) {
-      throw new HttpFailure(400, `"event" must be one of ${ghl.subscribableEvents.join(', ')}`);
+    // `"source": "ecwid"` (relay/sources/ecwid.ts) names its key its own way; no source = GHL.
+    const source = body.source === undefined ? ghl : sources.get(String(body.source));
+    if (!source || (source !== ghl && !source.subscriptionKey)) throw new HttpFailure(400, `Unknown "source" ${String(body.source)}`);
+    const token = bearer(req.headers, source.tokenName);
+    const { event, targetUrl } = body;
+    const locationId = source.subscriptionKey ? source.subscriptionKey(body) : body.locationId;
+    if (typeof locationId !== 'string' || !(source.subscriptionKey || ID.test(locationId))) {
+      throw new HttpFailure(400, '"locationId" must be a GHL location id');
+    }
+    if (typeof event !== 'string' || !source.subscribableEvents.includes(event)) {
+      throw new HttpFailure(400, `"event" must be one of ${source.subscribableEvents.join(', ')}`);
     }
     if (typeof targetUrl !== 'string' || !isAllowedTarget(targetUrl, cfg.allowedTargets)) {
       throw new HttpFailure(400, `"targetUrl" must be a URL under ${cfg.allowedTargets.join(' or ')}`);
     }
-    const { companyId } = await checkAccess(req, token, locationId);
+    const { companyId } = await checkAccess(req, token, locationId, source);
     if ((await store.countSubscriptions(locationId)) >= cfg.maxSubscriptionsPerLocation) {
       throw new HttpFailure(
         429,
@@ -215,16 +228,18 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
     }
     const sub = { id: randomUUID(), locationId, event, targetUrl, createdAt: now(), companyId };
     await store.addSubscription(sub);
-    log.info({ subscriptionId: sub.id, type: event, locationId }, 'subscribed');
-    return [201, { id: sub.id, locationId, event, targetUrl }];
+    log.info({ source: source.name, subscriptionId: sub.id, type: event, locationId }, 'subscribed');
+    const key = source.describeKey ? source.describeKey(locationId) : { locationId };
+    return [201, { id: sub.id, ...key, event, targetUrl }];
   };
 
   const unsubscribe = async (req: http.IncomingMessage, id: string): Promise<[number, unknown]> => {
     checkSubscribeSecret(cfg.subscribeSecret, req.headers['x-relay-subscribe-secret']);
-    const token = bearer(req.headers);
     const sub = await store.getSubscription(id);
+    const source = sub ? sourceOfKey(sub.locationId) : ghl;
+    const token = bearer(req.headers, source.tokenName);
     if (!sub) throw new HttpFailure(404, `No subscription ${id} (already removed)`);
-    await checkAccess(req, token, sub.locationId);
+    await checkAccess(req, token, sub.locationId, source);
     await store.removeSubscription(id);
     log.info({ subscriptionId: id, type: sub.event, locationId: sub.locationId }, 'unsubscribed');
     return [200, { id, removed: true }];
@@ -242,7 +257,8 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
     const hook = /^\/webhooks\/([a-z0-9-]+)$/.exec(url.pathname);
     const source = hook ? sources.get(hook[1] as string) : undefined;
     if (source && method === 'POST') {
-      // Every answer to the sender counts for its circuit breaker (2xx = success), refusals included.
+      // Every answer to GHL counts for its circuit breaker (2xx = success), refusals included.
+      if (source !== ghl) return receive(source, req);
       return receive(source, req).then(
         (answer) => {
           counters.answers.record(now(), true);

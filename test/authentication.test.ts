@@ -30,7 +30,7 @@ describe('authorize URL', () => {
         '&state=st4te',
     );
     expect(new URL(url).searchParams.get('scope')).toBe(
-      'contacts.readonly contacts.write locations.readonly locations/customFields.readonly locations/tags.readonly locations/tasks.readonly users.readonly businesses.readonly workflows.readonly campaigns.readonly',
+      'contacts.readonly contacts.write locations.readonly locations/customFields.readonly locations/tags.readonly locations/tasks.readonly users.readonly businesses.readonly businesses.write workflows.readonly campaigns.readonly',
     );
   });
 

@@ -22,6 +22,7 @@ import {
   type DeletedOrder,
   type SandboxCustomer,
 } from './state.js';
+import { EcwidWebhookSender, type EcwidWebhookOptions } from './webhooks.js';
 
 export { EcwidSandboxState } from './state.js';
 
@@ -32,6 +33,8 @@ export interface EcwidSandboxOptions {
   latencyMs?: number;
   /** The order of /customers/deleted items (Ecwid does not document it). Default oldest-first. */
   deletedOrder?: DeletedOrder;
+  /** Signed customer webhooks (ecwid/sandbox/webhooks.ts); off until a URL is set. */
+  webhooks?: EcwidWebhookOptions;
 }
 
 export interface EcwidRequestLogEntry {
@@ -61,6 +64,7 @@ export interface EcwidSandbox {
   clientId: string;
   clientSecret: string;
   state: EcwidSandboxState;
+  webhooks: EcwidWebhookSender;
   requests: EcwidRequestLogEntry[];
   faults: {
     failNext(n: number, opts: { status: number; body?: unknown; headers?: Record<string, string>; match?: RegExp | string }): void;
@@ -102,6 +106,7 @@ const toRegExp = (m: RegExp | string | undefined) => (typeof m === 'string' ? ne
 export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise<EcwidSandbox> {
   const api = await loadBackend();
   const state = new EcwidSandboxState(opts.deletedOrder);
+  const webhooks = new EcwidWebhookSender(state, DEMO_CLIENT_SECRET, opts.webhooks);
   const requests: EcwidRequestLogEntry[] = [];
   let faults: Fault[] = [];
   let latencyMs = opts.latencyMs ?? 0;
@@ -227,6 +232,9 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
       case '/_sandbox/delete':
         state.remove(Number(body['id']));
         return send(res, 200, { ok: true });
+      case '/_sandbox/webhooks':
+        webhooks.setUrl(typeof body['url'] === 'string' ? body['url'] : undefined);
+        return send(res, 200, { url: webhooks.url ?? null });
       case '/_sandbox/uninstall':
         state.uninstallApp();
         return send(res, 200, { ok: true });
@@ -360,6 +368,7 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
     clientId: DEMO_CLIENT_ID,
     clientSecret: DEMO_CLIENT_SECRET,
     state,
+    webhooks,
     requests,
     faults: {
       failNext: (n, o) => addFault({ kind: 'fail', remaining: n, status: o.status, body: o.body, headers: o.headers, match: o.match }),
@@ -373,10 +382,12 @@ export async function startEcwidSandbox(opts: EcwidSandboxOptions = {}): Promise
       scope: scopes.join(' '),
     }),
     setLatency: (ms) => (latencyMs = ms),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await webhooks.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

@@ -175,6 +175,17 @@ export const parseEcwidDate = (value: string): number | undefined => {
 
 export type DeletedOrder = 'oldest-first' | 'newest-first';
 
+/** A customer change, as Ecwid reports it by webhook (ecwid/sandbox/webhooks.ts listens). */
+export interface CustomerChange {
+  type: 'customer.created' | 'customer.updated' | 'customer.deleted';
+  customerId: number;
+  email: string;
+  /** The store's time of the change (its clock: `eventCreated`), epoch ms. */
+  at: number;
+  /** When the change was made (real epoch ms, sub-millisecond), for latency measurements. */
+  changedAt: number;
+}
+
 export class EcwidSandboxState {
   customers = new Map<number, SandboxCustomer>();
   /** In the order deletions happened (oldest first). */
@@ -184,7 +195,10 @@ export class EcwidSandboxState {
   store = { id: STORE_ID, name: STORE_NAME, url: 'https://maple-rye-goods.company.site', ownerEmail: 'dana@example.com' };
   /** The store's customer extra fields (checkout questions saved on the customer). */
   extraFieldDefinitions: SandboxExtraFieldDefinition[] = EXTRA_FIELDS.map((f) => ({ ...f }));
+  /** Told of every registration, edit and deletion (the webhooks). */
+  readonly listeners: Array<(change: CustomerChange) => void> = [];
   private offsetMs = 0;
+  private seeding = false;
   private nextId = 177737165;
 
   constructor(readonly deletedOrder: DeletedOrder = 'oldest-first') {
@@ -209,6 +223,15 @@ export class EcwidSandboxState {
   }
 
   private seed(): void {
+    this.seeding = true;
+    try {
+      this.seedCustomers();
+    } finally {
+      this.seeding = false;
+    }
+  }
+
+  private seedCustomers(): void {
     const start = this.now() - 30 * 86_400_000;
     // Olivia's id is the one the GHL sandbox's seed keeps in her "Ecwid Customer ID" field;
     // fixed ids leave the first new registration with the id of fixtures/ecwid/ (177737165).
@@ -303,6 +326,7 @@ export class EcwidSandboxState {
     if (input.phone) customer.contacts.push(this.phoneContact(customer, input.phone, when));
     this.answerExtraFields(customer, input.extraFields);
     this.customers.set(id, customer);
+    this.changed('customer.created', customer);
     return customer;
   }
 
@@ -365,13 +389,16 @@ export class EcwidSandboxState {
     }
     this.answerExtraFields(c, patch.extraFields);
     c.updated = when;
+    this.changed('customer.updated', c);
     return c;
   }
 
   /** The merchant deletes the customer; Ecwid keeps `{ id, date }` in the deleted history. */
   remove(id: number, at = this.now()): void {
-    if (!this.customers.delete(id)) throw new Error(`No customer ${id}`);
+    const c = this.customers.get(id);
+    if (!c || !this.customers.delete(id)) throw new Error(`No customer ${id}`);
     this.deleted.push({ id, at });
+    this.changed('customer.deleted', c);
   }
 
   /** Deterministic bulk customers (and optionally deletions, spread over the last `deletedWithinMs`). */
@@ -387,6 +414,12 @@ export class EcwidSandboxState {
     const within = opts.deletedWithinMs ?? 3 * 86_400_000;
     for (let i = 0; i < n; i++)
       this.deleted.push({ id: 900_000_000 + i, at: this.now() - within + Math.floor(((i + 1) * within) / (n + 1)) });
+  }
+
+  private changed(type: CustomerChange['type'], c: SandboxCustomer): void {
+    if (this.seeding) return;
+    const changedAt = performance.timeOrigin + performance.now();
+    for (const l of this.listeners) l({ type, customerId: c.id, email: c.email, at: this.now(), changedAt });
   }
 
   issueToken(storeId: number, scopes: string[]): string {

@@ -37,4 +37,14 @@ export interface WebhookSource {
    * company (GHL agency) it belongs to, so that an agency-level UNINSTALL can find it.
    */
   checkAccess(token: string, locationId: string): Promise<{ companyId?: string }>;
+  /** Whose token a subscriber sends (GHL when unset). */
+  readonly tokenName?: string;
+  /**
+   * A source other than GHL: the routing key a subscription body names (e.g. Ecwid's `storeId` →
+   * `ecwid:<storeId>`; throws an HttpFailure 400), whether a stored key is this source's, and what
+   * a subscription answer shows of the key.
+   */
+  subscriptionKey?(body: Record<string, unknown>): string;
+  ownsKey?(locationId: string): boolean;
+  describeKey?(locationId: string): Record<string, unknown>;
 }

@@ -386,6 +386,7 @@ describe('relay: log lines and counters', () => {
         too_large: 0,
         bad_json: 0,
         no_type: 0,
+        bad_event: 0,
         no_timestamp: 0,
         too_old: 1,
         in_future: 0,
@@ -410,14 +411,15 @@ describe('relay: log lines and counters', () => {
           attempt,
         }));
     expect(about('webhook refused')).toEqual([
-      { level: 40, source: 'ghl', reason: 'bad_signature', type: '', locationId: '', status: 401, attempt: undefined },
+      // Unsigned: what the body claims, clipped, for the operator (never trusted for anything else).
+      { level: 40, source: 'ghl', reason: 'bad_signature', type: 'NoteCreate', locationId: loc, status: 401, attempt: undefined },
       { level: 40, source: 'ghl', reason: 'too_old', type: 'NoteCreate', locationId: loc, status: 400, attempt: undefined },
     ]);
     expect(about('webhook ignored')).toEqual([
       { level: 30, source: 'ghl', reason: 'other_app', type: 'NoteCreate', locationId: loc, status: undefined, attempt: undefined },
     ]);
     expect(about('delivery attempt failed')).toEqual([
-      { level: 40, source: undefined, reason: 'HTTP 503', type: 'NoteCreate', locationId: loc, status: undefined, attempt: 1 },
+      { level: 40, source: undefined, reason: 'HTTP 503', type: 'NoteCreate', locationId: loc, status: 503, attempt: 1 },
     ]);
     const all = JSON.stringify(lines);
     expect(all).not.toContain(secret);

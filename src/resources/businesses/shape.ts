@@ -38,8 +38,9 @@ export const toBusiness = (b: Business) =>
   });
 
 export const businessOutputFields: OutputField[] = [
-  { key: 'id', label: 'Business ID', primary: true },
-  { key: 'businessId', label: 'Business ID (Copy)' },
+  // `id` for Zapier (dedupe, search connectors), `businessId` labelled with the noun (as contactOutputFields do).
+  { key: 'id', label: 'ID' },
+  { key: 'businessId', label: 'Business ID' },
   { key: 'name', label: 'Name' },
   { key: 'email', label: 'Email' },
   { key: 'phone', label: 'Phone' },
