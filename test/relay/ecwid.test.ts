@@ -10,6 +10,9 @@ import { ecwidSignature } from '../../relay/sources/ecwid.js';
 import { startZapHost, type AppTester, type ZapHost } from '../../recipes/zap-host.js';
 import { relayConfig, testKeys } from './helpers.js';
 
+/** /healthz shows the counters to the operator only (docs/relay-shared.md). */
+const ADMIN_TOKEN = 'ecwid-test-admin-token-0123456789';
+
 /**
  * Ecwid as the relay's second source, over real HTTP on 127.0.0.1: the Ecwid sandbox sends signed
  * customer webhooks to the relay, which forwards them to a local stand-in for Zapier that runs the
@@ -35,7 +38,10 @@ const countOf = (key: string) => droppedEvents[key] ?? 0;
 beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
   sb = await startEcwidSandbox({ rateLimit: false });
-  relay = await startRelay(relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_ECWID_API_BASE_URL: sb.apiBaseUrl }), { log });
+  relay = await startRelay(
+    relayConfig(keys, { RELAY_ECWID_CLIENT_SECRET: SECRET, RELAY_ECWID_API_BASE_URL: sb.apiBaseUrl, RELAY_ADMIN_TOKEN: ADMIN_TOKEN }),
+    { log },
+  );
   zaps = await startZapHost(appTester);
   process.env.ECWID_API_BASE_URL = sb.apiBaseUrl;
   process.env.RELAY_URL = relay.url;
@@ -82,7 +88,10 @@ const event = (eventType: string, entityId: number, extra: Record<string, unknow
   ...extra,
 });
 const counters = async () =>
-  (await (await fetch(`${relay.url}/healthz`)).json()) as { webhooks: Record<string, number>; refused: Record<string, number> };
+  (await (await fetch(`${relay.url}/healthz`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+    webhooks: Record<string, number>;
+    refused: Record<string, number>;
+  };
 const OLIVIA = 274839105; // seeded 30 days ago, never edited since
 const runsOf = (zap: string) => zaps.runs.filter((r) => r.zap === zap);
 
