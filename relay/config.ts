@@ -47,7 +47,16 @@ export interface RelayConfig {
   ghlAppIds: string[];
   retryBaseMs: number;
   retryMaxMs: number;
+  /** 0: no cap; the retry horizon alone decides when a delivery is given up. */
   maxAttempts: number;
+  /** A failing delivery is retried until its next try would fall this long after the event arrived. */
+  retryHorizonMs: number;
+  /** Deliveries to one hook URL per second from this process (0: no limit); Zapier answers 429 past about 30/s per hook. */
+  targetRatePerSecond: number;
+  /** A subscription whose deliveries were given up this many times in a row (no success between) is disabled. */
+  disableAfterDead: number;
+  /** How far each queued delivery moves its location's place in the claim order (relay/fairness.ts). */
+  fairSpacingMs: number;
   deliveryTimeoutMs: number;
   concurrency: number;
   pollMs: number;
@@ -172,7 +181,11 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
     ghlAppIds: (env.RELAY_GHL_APP_ID || '').split(',').map(appIdOf).filter(Boolean),
     retryBaseMs: num(env, 'RELAY_RETRY_BASE_MS', 1000),
     retryMaxMs: num(env, 'RELAY_RETRY_MAX_MS', 3_600_000),
-    maxAttempts: num(env, 'RELAY_MAX_ATTEMPTS', 15),
+    maxAttempts: num(env, 'RELAY_MAX_ATTEMPTS', 0),
+    retryHorizonMs: num(env, 'RELAY_RETRY_HORIZON_HOURS', 25) * 3_600_000,
+    targetRatePerSecond: num(env, 'RELAY_TARGET_RATE_PER_SECOND', 20),
+    disableAfterDead: Math.max(1, num(env, 'RELAY_DISABLE_AFTER_DEAD', 3)),
+    fairSpacingMs: num(env, 'RELAY_FAIR_SPACING_MS', 50),
     deliveryTimeoutMs: num(env, 'RELAY_DELIVERY_TIMEOUT_MS', 10_000),
     concurrency: Math.max(1, num(env, 'RELAY_CONCURRENCY', 32)),
     pollMs: Math.max(10, num(env, 'RELAY_POLL_MS', 500)),

@@ -7,7 +7,9 @@ import type { Delivery, RelayStore } from './store.js';
  * Delivers stored events to Zapier hook URLs, at least once: a delivery row is removed only after
  * a 2xx. 410 Gone (Zapier's "this Zap is off / deleted") drops the subscription; anything else
  * (other status, timeout, refused connection) is retried with exponential backoff and jitter,
- * honouring Retry-After, until `maxAttempts`, then the row is kept as dead.
+ * honouring Retry-After, until the next try would fall after the retry horizon (or `maxAttempts`,
+ * when set), then the row is kept as dead; `disableAfterDead` give-ups in a row disable the
+ * subscription. Per hook URL: at most `targetRatePerSecond`, and nothing before a 429's Retry-After.
  */
 
 export type DeliveryLog = DeliveryCounts;
@@ -92,9 +94,12 @@ export class Deliverer {
         const free = this.cfg.concurrency - this.inFlight.size;
         if (free <= 0) break;
         // The lease outlives one attempt, so no other relay takes the row while it is in flight.
-        const batch = await this.store.claimDue(this.now(), free, this.cfg.deliveryTimeoutMs * 2 + 5000);
+        const t = this.now();
+        // Hook URLs throttled (rate limit, 429) for longer than a poll are not claimed at all.
+        const skip = [...this.targets].filter(([, s]) => Math.max(s.next, s.blockedUntil) > t + this.cfg.pollMs).map(([url]) => url);
+        const batch = await this.store.claimDue(t, free, this.cfg.deliveryTimeoutMs * 2 + 5000, skip);
         for (const d of batch) {
-          const p = this.send(d)
+          const p = this.sendWhenAllowed(d)
             .catch((e: unknown) => this.logger.error({ deliveryId: d.id, error: (e as Error).message }, 'delivery bookkeeping failed'))
             .finally(() => {
               this.inFlight.delete(p);
@@ -110,6 +115,28 @@ export class Deliverer {
       this.running = false;
       this.schedule(this.cfg.pollMs);
     }
+  }
+
+  /** Per hook URL: the earliest time of its next delivery (rate limit) and a 429's Retry-After. */
+  private targets = new Map<string, { next: number; blockedUntil: number }>();
+  /** Deliveries given up in a row per subscription (a success resets it). */
+  private deadInARow = new Map<string, number>();
+
+  private async sendWhenAllowed(d: Delivery): Promise<void> {
+    const t = this.now();
+    const s = this.targets.get(d.targetUrl) ?? { next: 0, blockedUntil: 0 };
+    const at = Math.max(t, s.next, s.blockedUntil);
+    if (at > t + this.cfg.pollMs) {
+      // Its slot is later than the next poll: back in the store, the attempt not counted.
+      await this.store.defer(d.id, at);
+      return;
+    }
+    if (this.cfg.targetRatePerSecond) s.next = at + 1000 / this.cfg.targetRatePerSecond;
+    this.targets.delete(d.targetUrl);
+    this.targets.set(d.targetUrl, s);
+    if (this.targets.size > 10_000) this.targets.delete(this.targets.keys().next().value as string);
+    if (at > t) await new Promise((r) => setTimeout(r, at - t));
+    await this.send(d);
   }
 
   private async send(d: Delivery): Promise<void> {
@@ -137,6 +164,7 @@ export class Deliverer {
     }
     if (status >= 200 && status < 300) {
       await this.store.complete(d.id);
+      this.deadInARow.delete(d.subscriptionId);
       this.log.delivered += 1;
       this.counters.observeLatency(Math.max(0, this.now() - d.receivedAt));
       this.onSettled();
@@ -162,16 +190,28 @@ export class Deliverer {
       this.logger.warn(fields, 'subscriber answered 410 Gone: subscription removed');
       return;
     }
-    if (d.attempts >= this.cfg.maxAttempts) {
-      await this.store.bury(d.id, error);
+    const wait = Math.max(backoffMs(d.attempts, this.cfg), Math.min(retryAfter ?? 0, this.cfg.retryMaxMs));
+    const nextAt = this.now() + wait;
+    if (status === 429) {
+      // Zapier's per-hook limit: nothing goes to this hook URL before the wait is over.
+      const s = this.targets.get(d.targetUrl) ?? { next: 0, blockedUntil: 0 };
+      s.blockedUntil = Math.max(s.blockedUntil, nextAt);
+      this.targets.set(d.targetUrl, s);
+    }
+    if ((this.cfg.maxAttempts && d.attempts >= this.cfg.maxAttempts) || nextAt > d.receivedAt + this.cfg.retryHorizonMs) {
+      await this.store.bury(d.id, error, this.now());
       this.log.dead += 1;
       this.onSettled();
       this.logger.error(fields, 'delivery given up (kept as dead)');
+      const dead = (this.deadInARow.get(d.subscriptionId) ?? 0) + 1;
+      this.deadInARow.set(d.subscriptionId, dead);
+      if (dead >= this.cfg.disableAfterDead && (await this.store.disableSubscription(d.subscriptionId, this.now(), error))) {
+        this.deadInARow.delete(d.subscriptionId);
+        this.logger.error({ ...fields, deadInARow: dead }, 'subscription disabled: its deliveries keep failing');
+      }
       return;
     }
-    const wait = Math.max(backoffMs(d.attempts, this.cfg), Math.min(retryAfter ?? 0, this.cfg.retryMaxMs));
-    const nextAt = this.now() + wait;
-    // Logged in the same tick as `nextAt` is computed, so the line's time and nextTryAt agree.
+    // Logged before the store is told, so the line's time and nextTryAt agree.
     this.logger.warn({ ...fields, retryInMs: wait, nextTryAt: new Date(nextAt).toISOString() }, 'delivery attempt failed');
     await this.store.retryAt(d.id, nextAt, error);
     this.log.retried += 1;

@@ -5,6 +5,7 @@ import { assertAdminToken, operatorRoutes } from './admin.js';
 import { isAllowedTarget, type RelayConfig } from './config.js';
 import { RelayCounters } from './counters.js';
 import { Deliverer } from './deliver.js';
+import { LocationClocks } from './fairness.js';
 import { checkSubscribeSecret, TokenChecks } from './guard.js';
 import { bearer, HttpFailure, parseObject, readBody, Refusal } from './http.js';
 import { createLog, type RelayLog } from './log.js';
@@ -81,6 +82,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
   // re-read from the store every RELAY_BACKLOG_REFRESH_MS (other relays on the same Postgres
   // change it too). Never counted per webhook: that count grows with the backlog.
   const backlog = await store.backlog();
+  const clocks = new LocationClocks(cfg.fairSpacingMs);
   let storing = 0;
   const deliverer = new Deliverer(store, cfg, log, counters, now, () => {
     backlog.total = Math.max(0, backlog.total - 1);
@@ -154,9 +156,10 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
         throw new Refusal(429, 'backlog_full', `Backlog of location ${locationId} full (${mine} undelivered events)`, retryLater);
       }
       let result;
+      const order = clocks.orderFor(locationId, t);
       storing += 1;
       try {
-        result = await store.recordEvent({ id: e.id, type, locationId, body: raw.toString('utf8'), receivedAt: t }, e.record);
+        result = await store.recordEvent({ id: e.id, type, locationId, body: raw.toString('utf8'), receivedAt: t }, { ...e.record, order });
       } catch (err) {
         log.error({ source: source.name, type, locationId, error: (err as Error).message }, 'could not store the event');
         // A retryable answer: GHL retries any non-2xx (and, under its older policy, only a 429).
@@ -176,6 +179,7 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
       }
       counters.webhooks[result.queued ? 'queued' : 'unrouted'] += 1;
       backlog.total += result.queued;
+      clocks.queued(locationId, order, result.queued, t);
       if (result.queued) backlog.byLocation.set(locationId, (backlog.byLocation.get(locationId) ?? 0) + result.queued);
       if (result.queued) deliverer.kick();
       return [200, { ok: true, queued: result.queued }];

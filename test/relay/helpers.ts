@@ -26,6 +26,7 @@ export const relayConfig = (keys: TestKeys, env: Record<string, string> = {}): R
     RELAY_SQLITE_PATH: ':memory:',
     RELAY_RETRY_BASE_MS: '50',
     RELAY_POLL_MS: '50',
+    RELAY_TARGET_RATE_PER_SECOND: '0',
     RELAY_QUIET: '1',
     ...env,
   });
