@@ -65,7 +65,8 @@ const dailyResetSeconds = (response: HttpResponse): number | undefined => {
   if (value === undefined || !/^\d+(\.\d+)?$/.test(value)) return undefined;
   const ms = Number(value);
   // More than a day cannot be "until the daily reset": not the format we know, so not trusted.
-  return ms > 0 && ms <= 86_400_000 ? Math.ceil(ms / 1000) : undefined;
+  // 0 means the reset is due now: one second, as for a Retry-After date in the past.
+  return ms <= 86_400_000 ? Math.max(1, Math.ceil(ms / 1000)) : undefined;
 };
 const dailyLimitReached = (response: HttpResponse): boolean => header(response, 'x-ratelimit-daily-remaining')?.trim() === '0';
 
@@ -107,14 +108,18 @@ const withTrace = (message: string, response: HttpResponse): string => {
   return traceId ? `${message} (GHL traceId: ${traceId})` : message;
 };
 
+/** The request's path ('' when the response carries no readable URL). */
+const pathOf = (response: HttpResponse): string => {
+  try {
+    return new URL(response.request?.url ?? '').pathname;
+  } catch {
+    return '';
+  }
+};
+
 const describeRequest = (response: HttpResponse): string => {
   const method = (response.request?.method ?? 'GET').toUpperCase();
-  let path = '';
-  try {
-    path = new URL(response.request?.url ?? '').pathname;
-  } catch {
-    path = '';
-  }
+  const path = pathOf(response);
   return path ? `${method} ${path}` : method;
 };
 
@@ -129,7 +134,8 @@ const duplicateNote = (response: HttpResponse): string => {
 
 /**
  * The OAuth scope GHL checks for a request (each operation's `security` in openapi/apps/*.json;
- * test/http/errors.scopes.test.ts checks this table against every spec operation it covers).
+ * test/http/errors.scopes.test.ts checks this table against every spec operation it covers and
+ * every endpoint the app declares).
  */
 const SCOPE_RULES: Array<[RegExp, string, string?]> = [
   // [path, scope for reads, scope for writes (when different)]
@@ -145,6 +151,8 @@ const SCOPE_RULES: Array<[RegExp, string, string?]> = [
   [/^\/users(\/|$)/, 'users.readonly', 'users.write'],
   [/^\/businesses(\/|$)/, 'businesses.readonly', 'businesses.write'],
   [/^\/calendars\/(events|blocked-slots|appointments)(\/|$)/, 'calendars/events.readonly', 'calendars/events.write'],
+  [/^\/campaigns(\/|$)/, 'campaigns.readonly'],
+  [/^\/workflows(\/|$)/, 'workflows.readonly'],
 ];
 
 export const scopeFor = (method: string, pathname: string): string | undefined => {
@@ -167,13 +175,7 @@ export const isMissingScope = (response: Pick<HttpResponse, 'status' | 'data'>):
  * after the marketplace app asks for the scope. The message says which scope and in what order.
  */
 export const missingScopeError = (z: ZObject, response: HttpResponse): Error => {
-  let pathname = '';
-  try {
-    pathname = new URL(response.request?.url ?? '').pathname;
-  } catch {
-    pathname = '';
-  }
-  const scope = scopeFor(response.request?.method ?? 'GET', pathname);
+  const scope = scopeFor(response.request?.method ?? 'GET', pathOf(response));
   const needs = scope
     ? `This step needs the scope ${scope}, which this connection was not granted. Enable ${scope} in your GHL Marketplace app`
     : "This step needs a scope this connection was not granted. Compare your GHL Marketplace app's scopes with the ones listed in this integration's README";

@@ -188,8 +188,8 @@ const parseAnyDateTime = (value: unknown, timezone?: string): DateTime | undefin
   if (typeof value === 'number' || (typeof value === 'string' && /^\d{9,13}$/.test(value.trim()))) {
     const n = epoch ?? Number(value);
     if (Number.isNaN(n)) return undefined;
-    const d = n > 1e11 ? DateTime.fromMillis(n, { zone: 'utc' }) : DateTime.fromSeconds(n, { zone: 'utc' });
-    return d.isValid ? d : undefined;
+    // 1e8 s to 1e13 ms is 1973 to 2286: always a valid DateTime.
+    return n > 1e11 ? DateTime.fromMillis(n, { zone: 'utc' }) : DateTime.fromSeconds(n, { zone: 'utc' });
   }
   if (typeof value !== 'string') return undefined;
   const s = value.trim();
@@ -199,6 +199,7 @@ const parseAnyDateTime = (value: unknown, timezone?: string): DateTime | undefin
     const d = DateTime.fromFormat(s, f, { zone });
     if (d.isValid) return d;
   }
-  const rfc = DateTime.fromRFC2822(s, { zone });
+  // RFC 2822 dates always carry their offset.
+  const rfc = DateTime.fromRFC2822(s);
   return rfc.isValid ? rfc : undefined;
 };
