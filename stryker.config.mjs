@@ -24,8 +24,8 @@ export const MODULES = {
   'src/http/errors.ts': ['test/http/**/*.test.ts', 'test/reliability/errors.test.ts'],
   'src/lib/input.ts': ['test/lib/input.test.ts'],
   'src/resources/shapes.ts': ['test/resources/shapes.test.ts'],
-  'relay/signature.ts': ['test/relay/relay.test.ts'],
-  'relay/config.ts': ['test/relay/relay.test.ts'],
+  'relay/signature.ts': ['test/relay/signature.test.ts'],
+  'relay/config.ts': ['test/relay/config.test.ts'],
   'ecwid/src/http/errors.ts': ['ecwid/test/http/errors.test.ts'],
 };
 
