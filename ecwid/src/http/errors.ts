@@ -37,15 +37,12 @@ const header = (response: HttpResponse, name: string): string | undefined => {
   return value === null || value === undefined || value === '' ? undefined : String(value);
 };
 
-/** `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+/** `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 §10.2.3); 0 or a date in the past means "now" (1 s). */
 export const throttleDelaySeconds = (response: HttpResponse): number => {
-  const value = header(response, 'retry-after')?.trim();
-  if (value && /^\d+(\.\d+)?$/.test(value) && Number(value) > 0) return Math.ceil(Number(value));
-  if (value) {
-    const at = Date.parse(value);
-    if (!Number.isNaN(at)) return Math.max(1, Math.ceil((at - Date.now()) / 1000));
-  }
-  return DEFAULT_THROTTLE_DELAY_SECONDS;
+  const value = header(response, 'retry-after')?.trim() ?? '';
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.max(1, Math.ceil(Number(value)));
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? DEFAULT_THROTTLE_DELAY_SECONDS : Math.max(1, Math.ceil((at - Date.now()) / 1000));
 };
 
 const sentence = (s: string): string => `${s.replace(/[.\s]+$/, '')}.`;
@@ -115,18 +112,4 @@ export const ecwidErrorFor = (z: ZObject, response: HttpResponse): Error | undef
     status === 404 ? 'ecwid_not_found' : 'ecwid_bad_request',
     status,
   );
-};
-
-/** The message a user sees: `z.errors.Error` (AppError) and ThrottledError keep it JSON-encoded. */
-export const zapierMessage = (error: unknown): string => {
-  const e = error as { name?: string; message?: string } | null;
-  const raw = String(e?.message ?? error);
-  if (e?.name === 'AppError' || e?.name === 'ThrottledError') {
-    try {
-      return String((JSON.parse(raw) as { message?: unknown }).message ?? raw);
-    } catch {
-      return raw;
-    }
-  }
-  return raw.split('\n')[0] ?? raw;
 };
