@@ -7,6 +7,7 @@
  *   npm run test:mutation -- relay/config.ts           one module
  *   npm run test:mutation -- --incremental             reuse results of unchanged code and tests
  *   npm run test:mutation -- --table                   only print the table of the last reports
+ *   npm run test:mutation -- --concurrency 1           any other argument goes to Stryker
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -74,29 +75,28 @@ const main = async () => {
   const { MODULES } = (await import(pathToConfig())) as { MODULES: Record<string, string[]> };
   const args = process.argv.slice(2);
   const tableOnly = args.includes('--table');
-  const chosen = args.filter((a) => !a.startsWith('--'));
-  const unknown = chosen.filter((m) => !(m in MODULES));
-  if (unknown.length) {
-    console.error(`test:mutation: unknown module(s) ${unknown.join(', ')}; known: ${Object.keys(MODULES).join(', ')}`);
-    process.exit(2);
-  }
+  // Module paths choose modules; everything else (--incremental, --concurrency 1, …) goes to Stryker.
+  const chosen = args.filter((a) => a in MODULES);
+  const strykerArgs = args.filter((a) => !(a in MODULES) && a !== '--table');
   const modules = chosen.length ? chosen : Object.keys(MODULES);
-  const strykerArgs = args.filter((a) => a.startsWith('--') && a !== '--table');
   // The package's `exports` hide its bin file; its folder is found through package.json.
   const core = path.dirname(createRequire(path.join(ROOT, 'package.json')).resolve('@stryker-mutator/core/package.json'));
   const stryker = path.join(core, 'bin', 'stryker.js');
 
   const failed: string[] = [];
   const started = Date.now();
+  const took: string[] = [];
   if (!tableOnly) {
     for (const module of modules) {
       console.error(`\n== test:mutation: ${module} (tests: ${MODULES[module]!.join(', ')})`);
+      const moduleStarted = Date.now();
       const res = spawnSync(process.execPath, [stryker, 'run', ...strykerArgs], {
         cwd: ROOT,
         stdio: 'inherit',
         env: { ...process.env, STRYKER_MODULE: module },
       });
       if (res.status !== 0) failed.push(`${module}: Stryker exited ${res.status ?? res.signal}`);
+      took.push(`${module} ${Math.round((Date.now() - moduleStarted) / 1000)} s`);
     }
   }
 
@@ -112,7 +112,8 @@ const main = async () => {
     if (row.score < MIN_SCORE) failed.push(`${module}: ${row.score.toFixed(2)} % < ${MIN_SCORE} %`);
   }
   console.log(`\n${table(rows)}\n`);
-  if (!tableOnly) console.log(`test:mutation: ${modules.length} module(s) in ${Math.round((Date.now() - started) / 1000)} s`);
+  if (!tableOnly)
+    console.log(`test:mutation: ${modules.length} module(s) in ${Math.round((Date.now() - started) / 1000)} s (${took.join(', ')})`);
   console.log(`HTML reports: ${path.relative(ROOT, path.join(ROOT, 'reports', 'mutation'))}/<module>/index.html`);
   if (failed.length) {
     console.error(`test:mutation failed:\n  ${failed.join('\n  ')}`);

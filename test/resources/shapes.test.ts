@@ -335,66 +335,69 @@ describe('task choices: ties and missing dates', () => {
 });
 
 describe('output fields: each names a field the output really has, with the right type', () => {
-  const fullContact = toContact({
-    id: 'c1',
-    locationId: 'l',
-    firstName: 'R',
-    lastName: 'D',
-    email: 'r@x.io',
-    phone: '+1555000111',
-    companyName: 'C',
-    businessName: 'B',
-    address1: 'A',
-    city: 'C',
-    state: 'S',
-    postalCode: 'P',
-    country: 'US',
-    website: 'w',
-    timezone: 'UTC',
-    source: 's',
-    type: 'lead',
-    dnd: true,
-    dndSettings: Object.fromEntries(['SMS', 'Email', 'Call', 'WhatsApp', 'GMB', 'FB'].map((ch) => [ch, { status: 'active' }])),
-    tags: ['t'],
-    assignedTo: 'u',
-    followers: ['u2'],
-    businessId: 'b',
-    additionalEmails: ['e@x.io'],
-    additionalPhones: ['+1555'],
-    dateOfBirth: '1990-01-02',
-    dateAdded: '2026-01-01T00:00:00Z',
-    dateUpdated: '2026-01-02T00:00:00Z',
-  } as never);
-  const fullTask = toTask(
-    {
-      id: 't',
-      title: 'T',
-      body: 'B',
+  const fullContact = () =>
+    toContact({
+      id: 'c1',
+      locationId: 'l',
+      firstName: 'R',
+      lastName: 'D',
+      email: 'r@x.io',
+      phone: '+1555000111',
+      companyName: 'C',
+      businessName: 'B',
+      address1: 'A',
+      city: 'C',
+      state: 'S',
+      postalCode: 'P',
+      country: 'US',
+      website: 'w',
+      timezone: 'UTC',
+      source: 's',
+      type: 'lead',
+      dnd: true,
+      dndSettings: Object.fromEntries(['SMS', 'Email', 'Call', 'WhatsApp', 'GMB', 'FB'].map((ch) => [ch, { status: 'active' }])),
+      tags: ['t'],
       assignedTo: 'u',
-      dueDate: '2026-01-01T00:00:00Z',
-      completed: true,
+      followers: ['u2'],
+      businessId: 'b',
+      additionalEmails: ['e@x.io'],
+      additionalPhones: ['+1555'],
+      dateOfBirth: '1990-01-02',
       dateAdded: '2026-01-01T00:00:00Z',
-      dateUpdated: '2026-01-01T00:00:00Z',
-    } as never,
-    'c1',
-  );
-  const fullNote = toNote({ id: 'n', body: 'B', userId: 'u', dateAdded: '2026-01-01T00:00:00Z' }, 'c1');
-  const fullAppointment = toAppointment(
-    {
-      id: 'a',
-      calendarId: 'k',
-      title: 'T',
-      status: 's',
-      appointmentStatus: 'a',
-      assignedUserId: 'u',
-      startTime: '2026-01-01T00:00:00Z',
-      endTime: '2026-01-01T01:00:00Z',
-      address: 'x',
-      notes: 'n',
-      dateAdded: '2026-01-01T00:00:00Z',
-    } as never,
-    'c1',
-  );
+      dateUpdated: '2026-01-02T00:00:00Z',
+    } as never);
+  const fullTask = () =>
+    toTask(
+      {
+        id: 't',
+        title: 'T',
+        body: 'B',
+        assignedTo: 'u',
+        dueDate: '2026-01-01T00:00:00Z',
+        completed: true,
+        dateAdded: '2026-01-01T00:00:00Z',
+        dateUpdated: '2026-01-01T00:00:00Z',
+      } as never,
+      'c1',
+    );
+  const fullNote = () => toNote({ id: 'n', body: 'B', userId: 'u', dateAdded: '2026-01-01T00:00:00Z' }, 'c1');
+  const fullAppointment = () =>
+    toAppointment(
+      {
+        id: 'a',
+        calendarId: 'k',
+        title: 'T',
+        status: 's',
+        appointmentStatus: 'a',
+        assignedUserId: 'u',
+        startTime: '2026-01-01T00:00:00Z',
+        endTime: '2026-01-01T01:00:00Z',
+        address: 'x',
+        notes: 'n',
+        dateAdded: '2026-01-01T00:00:00Z',
+      } as never,
+      'c1',
+    );
 
   /** `dndSettings__SMS__status` → output.dndSettings.SMS.status (Zapier's notation for nested keys). */
   const at = (o: unknown, key: string) => key.split('__').reduce<any>((v, k) => v?.[k], o);
@@ -406,7 +409,8 @@ describe('output fields: each names a field the output really has, with the righ
     ['task', taskOutputFields, fullTask, []],
     ['note', noteOutputFields, fullNote, []],
     ['appointment', appointmentOutputFields, fullAppointment, []],
-  ] as const)('%s', (_noun, fields, output, notListed) => {
+  ] as const)('%s', (_noun, fields, full, notListed) => {
+    const output = full();
     const declared = fields.map((f) => ({ key: f.key, type: f.list ? 'list' : (f.type ?? 'string') }));
     const actual = fields.map((f) => ({ key: f.key, type: typeOf(at(output, f.key)) }));
     expect(declared).toEqual(actual);
