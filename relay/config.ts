@@ -120,7 +120,8 @@ export const isAllowedTarget = (url: string, allowed: string[]): boolean => {
     }
     if (a.protocol !== u.protocol || a.hostname !== u.hostname) return false;
     if (!wildcardPort && a.port !== u.port) return false;
+    // An entry without a path has prefix '' and allows every path (each starts with "/").
     const prefix = a.pathname.replace(/\/$/, '');
-    return prefix === '' || u.pathname === prefix || u.pathname.startsWith(`${prefix}/`);
+    return u.pathname === prefix || u.pathname.startsWith(`${prefix}/`);
   });
 };

@@ -103,6 +103,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('fractions are plain decimals', () => {
+    expect(loadConfig({ RELAY_RETENTION_HOURS: '0.25' }).retentionMs).toBe(900_000);
+    expect(loadConfig({ RELAY_MAX_AGE_SECONDS: '12.75' }).maxAgeSeconds).toBe(12.75);
+  });
+
   it('RELAY_PORT=0 asks the system for a free port (the tests use it)', () => {
     expect(loadConfig({ RELAY_PORT: '0' }).port).toBe(0);
     expect(loadConfig({ RELAY_PORT: '65535' }).port).toBe(65_535);
