@@ -134,8 +134,8 @@ const duplicateNote = (response: HttpResponse): string => {
 
 /**
  * The OAuth scope GHL checks for a request (each operation's `security` in openapi/apps/*.json;
- * test/http/errors.scopes.test.ts checks this table against every spec operation it covers and
- * every endpoint the app declares).
+ * test/http/errors.scopes.test.ts checks this table against every spec operation it covers,
+ * test/config.test.ts that it covers every endpoint the app declares).
  */
 const SCOPE_RULES: Array<[RegExp, string, string?]> = [
   // [path, scope for reads, scope for writes (when different)]

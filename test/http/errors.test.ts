@@ -9,7 +9,6 @@ import {
   throttleDelaySeconds,
   zapierMessage,
 } from '../../src/http/errors.js';
-import { zapierError } from '../helpers.js';
 
 /**
  * src/http/errors.ts at unit level: GHL answers as the afterResponse middleware hands them over
@@ -18,6 +17,18 @@ import { zapierError } from '../helpers.js';
  */
 
 const z = { errors: zapier.errors } as unknown as ZObject;
+
+/**
+ * What Zapier shows: AppError and ThrottledError carry `{ message, code, status | delay }` as JSON
+ * (the same decoding as test/helpers.ts's zapierError, without loading the whole app: mutation
+ * testing runs this file once per mutant).
+ */
+const zapierError = (error: unknown): { name: string; message: string; code?: string; status?: number; delay?: number } => {
+  const e = error as Error;
+  return e.name === 'AppError' || e.name === 'ThrottledError'
+    ? { name: e.name, ...JSON.parse(e.message) }
+    : { name: e.name, message: e.message };
+};
 
 const answer = (
   status: number,
