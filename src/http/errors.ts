@@ -108,14 +108,8 @@ const withTrace = (message: string, response: HttpResponse): string => {
   return traceId ? `${message} (GHL traceId: ${traceId})` : message;
 };
 
-/** The request's path ('' when the response carries no readable URL). */
-const pathOf = (response: HttpResponse): string => {
-  try {
-    return new URL(response.request?.url ?? '').pathname;
-  } catch {
-    return '';
-  }
-};
+/** The request's path ('' when the response carries no readable URL; no URL reads "undefined", which does not parse). */
+const pathOf = (response: HttpResponse): string => URL.parse(String(response.request?.url))?.pathname ?? '';
 
 const describeRequest = (response: HttpResponse): string => {
   const method = (response.request?.method ?? 'GET').toUpperCase();

@@ -84,6 +84,16 @@ describe('InputReader', () => {
     failsWith(() => read({ c: 'done' }).choice('c', ['open', 'completed'] as const), '"c" must be one of open, completed, but got "done".');
   });
 
+  it('parseDateTime: epochs in UTC, text without an offset in the Zap’s timezone, text with one converted to it', () => {
+    expect(parseDateTime(100_000_000)?.zone.isUniversal).toBe(true);
+    expect(parseDateTime(100_000_000_001)?.zone.isUniversal).toBe(true);
+    expect(parseDateTime('1796137200', 'Europe/Berlin')?.zone.isUniversal).toBe(true);
+    const withOffset = parseDateTime('2026-12-01T10:00:00-05:00', 'Europe/Berlin');
+    expect([withOffset?.zoneName, withOffset?.hour]).toEqual(['Europe/Berlin', 16]);
+    const without = parseDateTime('2026-12-01T10:00:00', 'Europe/Berlin');
+    expect([without?.zoneName, without?.hour]).toEqual(['Europe/Berlin', 10]);
+  });
+
   it('parseDateTime returns undefined for objects', () => {
     expect(parseDateTime({})).toBeUndefined();
   });

@@ -32,14 +32,10 @@ export const ecwidCode = (data: unknown): string | undefined => {
   return typeof c === 'string' && c.trim() !== '' ? c.trim() : undefined;
 };
 
-const header = (response: HttpResponse, name: string): string | undefined => {
-  const value = response.getHeader(name);
-  return value === null || value === undefined || value === '' ? undefined : String(value);
-};
-
 /** `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 §10.2.3); 0 or a date in the past means "now" (1 s). */
 export const throttleDelaySeconds = (response: HttpResponse): number => {
-  const value = header(response, 'retry-after')?.trim() ?? '';
+  // No header reads "null" or "undefined": neither seconds nor a date.
+  const value = String(response.getHeader('retry-after')).trim();
   if (/^\d+(\.\d+)?$/.test(value)) return Math.max(1, Math.ceil(Number(value)));
   const at = Date.parse(value);
   return Number.isNaN(at) ? DEFAULT_THROTTLE_DELAY_SECONDS : Math.max(1, Math.ceil((at - Date.now()) / 1000));
@@ -49,12 +45,10 @@ const sentence = (s: string): string => `${s.replace(/[.\s]+$/, '')}.`;
 
 const describeRequest = (response: HttpResponse): string => {
   const method = (response.request?.method ?? 'GET').toUpperCase();
-  try {
-    // The store id is in the path; the query can hold search values, so it is left out.
-    return `${method} ${new URL(response.request?.url ?? '').pathname.replace(/^.*\/api\/v3/, '')}`;
-  } catch {
-    return method;
-  }
+  // No URL reads "undefined", which does not parse either.
+  const url = URL.parse(String(response.request?.url));
+  // The store id is in the path; the query can hold search values, so it is left out.
+  return url ? `${method} ${url.pathname.replace(/.*\/api\/v3/, '')}` : method;
 };
 
 export const RECONNECT = 'Reconnect Ecwid in Zapier (My Apps → Ecwid Customers → Reconnect) and approve the app again.';
