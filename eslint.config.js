@@ -1,7 +1,20 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', 'coverage/', 'reports/', '.stryker-tmp*/', 'src/ghl/generated/', 'zapierwrapper.*', 'ecwid/dist/', 'ecwid/build/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'build/',
+      'coverage/',
+      'reports/',
+      '.stryker-tmp*/',
+      'src/ghl/generated/',
+      'zapierwrapper.*',
+      'ecwid/dist/',
+      'ecwid/build/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
