@@ -1,3 +1,4 @@
+import { Settings } from 'luxon';
 import {
   appointmentOutputFields,
   contactName,
@@ -89,7 +90,8 @@ describe('isoDate: the edges', () => {
     expect(isoDate('  2026-11-20T09:12:44+05:30  ')).toBe('2026-11-20T09:12:44+05:30');
   });
 
-  it('a zone-less ISO value is converted, even when its digits look like an offset at the end', () => {
+  it('a zone-less ISO value is converted, even when its digits look like an offset', () => {
+    expect(isoDate('+002026-11-20T09:12', 'America/New_York')).toBe('2026-11-20T14:12:00.000Z');
     expect(isoDate('2026-11-20T09:12', 'America/New_York')).toBe('2026-11-20T14:12:00.000Z');
     expect(isoDate('2026-11-20', 'America/New_York')).toBe('2026-11-20T05:00:00.000Z');
   });
@@ -128,6 +130,8 @@ describe('dateOfBirth (through toContact): GHL’s documented formats and epoch 
     ['02/30/1988'],
     ['1988-04-23x'],
     ['x1988-04-23'],
+    ['x04/23/1988'],
+    ['104/23/1988'],
     ['04/23/1988x'],
     ['88-04-23'],
     ['1988-004-23'],
@@ -168,7 +172,7 @@ describe('toContact: every field', () => {
       dndSettings: { SMS: { status: 'active' } },
       tags: ['vip'],
       assignedTo: 'u1',
-      followers: [{ id: 'u2' }, 'u3', { id: '' }, { name: 'x' }, null, 7],
+      followers: [{ id: 'u2' }, 'u3', { id: '' }, { name: 'x' }, null, undefined, 7, true],
       businessId: 'b1',
       additionalEmails: [{ email: 'r@work.example' }, 'r2@example.com', { email: 5 }],
       additionalPhones: [{ phone: '+15550001' }],
@@ -218,6 +222,7 @@ describe('toContact: every field', () => {
     expect(bare).toEqual({ id: 'c1', contactId: 'c1', name: '', tags: [], customFields: [] });
     expect(toContact({ id: 'c1', dndSettings: ['SMS'] } as never)).not.toHaveProperty('dndSettings');
     expect(toContact({ id: 'c1', dndSettings: null } as never)).not.toHaveProperty('dndSettings');
+    expect(toContact({ id: 'c1', dndSettings: 'SMS' } as never)).not.toHaveProperty('dndSettings');
   });
 
   it('the name: GHL’s name, else first + last, else the event’s contactName', () => {
@@ -429,5 +434,23 @@ describe('output fields: each names a field the output really has, with the righ
     expect(noteOutputFields.slice(0, 2).map((f) => f.key)).toEqual(['id', 'noteId']);
     expect(appointmentOutputFields.slice(0, 2).map((f) => f.key)).toEqual(['id', 'appointmentId']);
     expect(contactOutputFields.find((f) => f.key === 'contactId')?.label).toBe('Contact ID');
+  });
+});
+
+describe('outputs do not depend on the machine’s timezone', () => {
+  const machineZone = Settings.defaultZone;
+  beforeAll(() => {
+    // UTC+14: a date read in the machine's zone instead of UTC would move to the next day.
+    Settings.defaultZone = 'Pacific/Kiritimati';
+  });
+  afterAll(() => {
+    Settings.defaultZone = machineZone;
+  });
+
+  it('epoch dates of birth and epoch dates are read in UTC', () => {
+    expect(toContact({ id: 'c1', dateOfBirth: 577_756_800_000 + 20 * 3_600_000 } as never).dateOfBirth).toBe('1988-04-23');
+    expect(isoDate(1795690268000)).toBe('2026-11-26T10:51:08.000Z');
+    expect(isoDate('2026-07-16 11:00:00')).toBe('2026-07-16T11:00:00.000Z');
+    expect(isoDate('2026-07-16T11:00:00')).toBe('2026-07-16T11:00:00.000Z');
   });
 });
