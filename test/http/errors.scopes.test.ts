@@ -97,6 +97,24 @@ describe('scopeFor: the rules', () => {
     ['GET', '/workflows', 'workflows.readonly'],
     ['GET', '/workflowsx', undefined],
     ['GET', '/', undefined],
+    // A trailing slash before a rule's end.
+    ['POST', '/contacts/search/', 'contacts.readonly'],
+    ['GET', '/locations/l1/tags/', 'locations/tags.readonly'],
+    ['POST', '/users/search', 'users.readonly'],
+    // Every rule starts at the path's start.
+    ['POST', '/x/contacts/search', undefined],
+    ['GET', '/x/contacts/c1', undefined],
+    ['GET', '/x/locations/l1/customFields', undefined],
+    ['GET', '/x/custom-fields', undefined],
+    ['GET', '/x/locations/l1/customValues', undefined],
+    ['GET', '/x/locations/l1/tags', undefined],
+    ['POST', '/x/locations/l1/tasks/search', undefined],
+    ['GET', '/x/locations/l1', undefined],
+    ['GET', '/x/users/search', undefined],
+    ['GET', '/x/users/u1', undefined],
+    ['GET', '/x/businesses', undefined],
+    ['GET', '/x/campaigns', undefined],
+    ['GET', '/x/workflows', undefined],
     ['GET', '', undefined],
   ])('%s %s → %s', (method, path, scope) => {
     expect(scopeFor(method, path)).toBe(scope);

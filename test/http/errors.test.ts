@@ -95,6 +95,7 @@ describe('throttleDelaySeconds: the daily quota', () => {
     ['83653001', 83_654],
     [' 72750000 ', 72_750],
     ['1500.5', 2],
+    ['1500.25', 2],
     ['86400000', 86_400],
     // The reset is due now (or within a second): one second, never zero.
     ['0', 1],
@@ -127,6 +128,27 @@ describe('throttleDelaySeconds: the daily quota', () => {
     expect(burst('-2000')).toBe(10);
     expect(burst('fast')).toBe(10);
     expect(burst('')).toBe(10);
+  });
+
+  it.each([
+    ['7', 7],
+    ['2.2', 3],
+    ['2.25', 3],
+    // 0 is no wait: the next header decides (here the burst window).
+    ['0', 3],
+    // A date that starts and ends with digits is still a date (a past one here).
+    ['2015-10-21 07:28:00', 1],
+    ['7x', 3],
+  ])('Retry-After %j → %i s', (retryAfter, seconds) => {
+    expect(throttleDelaySeconds(answer(429, {}, { 'retry-after': retryAfter, 'x-ratelimit-interval-milliseconds': '2500' }))).toBe(seconds);
+  });
+
+  it('a header the response does not have may read null or undefined (its declared type)', () => {
+    const undefinedHeaders = { status: 500, data: {}, request: undefined, getHeader: () => undefined } as unknown as HttpResponse;
+    expect(zapierError(ghlErrorFor(z, undefinedHeaders)).message).toBe(
+      'GHL failed to process GET: HTTP 500. This is usually temporary; retrying the step may help.',
+    );
+    expect(throttleDelaySeconds({ ...undefinedHeaders, status: 429 } as HttpResponse)).toBe(10);
   });
 
   it('a Retry-After date: seconds from now, rounded up; a past date means one second', () => {
@@ -165,7 +187,7 @@ describe('ghlErrorFor', () => {
     expect(mapped(answer(429, {}, { ...headers, 'x-ratelimit-daily-reset': '120000' })).message).toMatch(/ Zapier will retry in 2 min\.$/);
     expect(mapped(answer(429, {}, { ...headers, 'x-ratelimit-daily-reset': '149000' })).message).toMatch(/ Zapier will retry in 2 min\.$/);
     expect(mapped(answer(429, {}, { ...headers, 'x-ratelimit-daily-reset': '151000' })).message).toMatch(/ Zapier will retry in 3 min\.$/);
-    expect(mapped(answer(429, {}, { 'x-ratelimit-daily-remaining': '0' })).message).toBe(
+    expect(mapped(answer(429, {}, { 'x-ratelimit-daily-remaining': '0', 'x-ratelimit-limit-daily': '' })).message).toBe(
       "GHL's daily request limit for this sub-account was reached (200,000 requests per day). Zapier will retry in 60 min.",
     );
   });
@@ -299,6 +321,17 @@ describe('missing scope (401 "not authorized for this scope")', () => {
     );
   });
 
+  it('a request without a method is a GET', () => {
+    expect(
+      zapierError(
+        missingScopeError(
+          z,
+          answer(401, { message: 'Not authorized for this scope' }, {}, { url: 'https://services.leadconnectorhq.com/contacts/c1' }),
+        ),
+      ).message,
+    ).toMatch(/^GHL refused GET \/contacts\/c1: not authorized for this scope\. This step needs the scope contacts\.readonly,/);
+  });
+
   it('a path outside the table, or no request at all: points to the README’s scope list', () => {
     const generic =
       "This step needs a scope this connection was not granted. Compare your GHL Marketplace app's scopes with the ones listed in this integration's README (My Apps → your app → Auth → Scopes), then reconnect your GHL account in Zapier so that the new token includes it.";
@@ -318,6 +351,7 @@ describe('zapierMessage: what the user sees', () => {
 
   it('an AppError whose message is not JSON, or JSON without a message: as it is', () => {
     expect(zapierMessage({ name: 'AppError', message: 'plain words' })).toBe('plain words');
+    expect(zapierMessage({ name: 'AppError', message: 'two\nlines' })).toBe('two\nlines');
     expect(zapierMessage({ name: 'ThrottledError', message: '{"delay":5}' })).toBe('{"delay":5}');
   });
 
