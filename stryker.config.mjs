@@ -66,6 +66,7 @@ export default {
   // `npm run test:mutation -- --incremental` reuses the results for unchanged code and tests.
   incrementalFile: `${out}/incremental.json`,
   tempDirName: '.stryker-tmp',
-  ignorePatterns: ['reports', 'coverage', 'dist', 'bench/results', 'test/reliability/.results'],
+  // .stryker-tmp*: the sandboxes of another run (a second run can use --tempDirName .stryker-tmp-2).
+  ignorePatterns: ['reports', 'coverage', 'dist', 'bench/results', 'test/reliability/.results', '.stryker-tmp*'],
   cleanTempDir: true,
 };

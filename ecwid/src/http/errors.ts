@@ -19,8 +19,8 @@ export interface EcwidErrorBody {
 /** Fallback when a 429 has no Retry-After: Ecwid's limit is per minute (600 requests per token). */
 export const DEFAULT_THROTTLE_DELAY_SECONDS = 60;
 
-const asObject = (data: unknown): EcwidErrorBody =>
-  data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as EcwidErrorBody) : {};
+/** The body's fields; a text body (HTML from a proxy), a list or no body at all has none of them. */
+const asObject = (data: unknown): EcwidErrorBody => (data ?? {}) as EcwidErrorBody;
 
 export const ecwidMessage = (data: unknown): string | undefined => {
   const m = asObject(data).errorMessage;
