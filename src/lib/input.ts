@@ -68,9 +68,8 @@ export class InputReader {
 
   id(key: string, opts: Opts = {}): string | undefined {
     const s = this.text(key, { ...opts, max: 200 });
-    // Stryker disable next-line ConditionalExpression: equivalent, ID_PATTERN.test(undefined) reads "undefined", a valid id, so the check below lets undefined through too
-    if (s === undefined) return undefined;
-    if (!ID_PATTERN.test(s)) {
+    // Not given (undefined) passes; given text must be an id.
+    if (s?.match(ID_PATTERN) === null) {
       fail(
         `"${this.label(key)}" must be a GHL id (letters and digits, like "nmFmQEsNgz6AVpgLVUJ0"), but got "${describe(s)}". Pick a value from the dropdown or map the id field of an earlier step.`,
       );

@@ -53,8 +53,9 @@ export const dateOfBirth = (value: unknown): string | undefined => {
   const mdy = ymd ? undefined : DOB_MONTH_FIRST.exec(s);
   const parts = ymd ? [ymd[1], ymd[3], ymd[4]] : mdy ? [mdy[4], mdy[1], mdy[3]] : undefined;
   if (!parts) return undefined;
+  const date = { year: Number(parts[0]), month: Number(parts[1]), day: Number(parts[2]) };
   // Stryker disable next-line ObjectLiteral: equivalent, a calendar date is printed back the same in any zone
-  const d = DateTime.fromObject({ year: Number(parts[0]), month: Number(parts[1]), day: Number(parts[2]) }, { zone: 'utc' });
+  const d = DateTime.fromObject(date, { zone: 'utc' });
   return d.isValid ? (d.toISODate() ?? undefined) : undefined;
 };
 
