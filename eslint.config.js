@@ -7,6 +7,8 @@ export default tseslint.config(
       'dist/',
       'build/',
       'coverage/',
+      'reports/',
+      '.stryker-tmp*/',
       'src/ghl/generated/',
       'zapierwrapper.*',
       'ecwid/dist/',

@@ -103,11 +103,19 @@ export interface RelayConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** A plain decimal (Number() alone would read "0x1f" and "1e3", and a blank " " as 0). */
+const DECIMAL = /^\d+(\.\d+)?$/;
+
 const num = (env: Env, name: string, fallback: number): number => {
-  const raw = env[name];
+  const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  if (!DECIMAL.test(raw)) throw new Error(`${name} must be a non-negative number, got "${env[name]}"`);
+  return Number(raw);
+};
+
+const port = (env: Env, name: string, fallback: number): number => {
+  const n = num(env, name, fallback);
+  if (!Number.isInteger(n) || n > 65_535) throw new Error(`${name} must be a port number (0 to 65535), got "${env[name]}"`);
   return n;
 };
 
@@ -156,7 +164,7 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
   const maxFutureSeconds = num(env, 'RELAY_MAX_FUTURE_SECONDS', 300);
   return {
     host: env.RELAY_HOST || '127.0.0.1',
-    port: num(env, 'RELAY_PORT', 8787),
+    port: port(env, 'RELAY_PORT', 8787),
     keys: {
       ed25519: parsePublicKey(env.RELAY_GHL_PUBLIC_KEY || GHL_ED25519_PUBLIC_KEY),
       rsa: flag(env, 'RELAY_ACCEPT_LEGACY_SIGNATURE', true)
@@ -248,7 +256,8 @@ export const isAllowedTarget = (url: string, allowed: string[]): boolean => {
     }
     if (a.protocol !== u.protocol || a.hostname !== u.hostname) return false;
     if (!wildcardPort && a.port !== u.port) return false;
+    // An entry without a path has prefix '' and allows every path (each starts with "/").
     const prefix = a.pathname.replace(/\/$/, '');
-    return prefix === '' || u.pathname === prefix || u.pathname.startsWith(`${prefix}/`);
+    return u.pathname === prefix || u.pathname.startsWith(`${prefix}/`);
   });
 };

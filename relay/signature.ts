@@ -33,7 +33,8 @@ export const GHL_RSA_PUBLIC_KEY = [
 export const parsePublicKey = (text: string): KeyObject => {
   const trimmed = text.trim().replace(/\\n/g, '\n');
   if (trimmed.includes('-----BEGIN')) return createPublicKey(trimmed);
-  return createPublicKey({ key: Buffer.from(trimmed.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'spki' });
+  // Node's base64 decoding skips whitespace, so a key wrapped over lines reads as one.
+  return createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
 };
 
 export interface SignatureKeys {

@@ -145,6 +145,7 @@ const binEntry = (command) => {
     'zapier-platform': 'zapier-platform-cli',
     zapier: 'zapier-platform-cli',
     'openapi-typescript': 'openapi-typescript',
+    stryker: '@stryker-mutator/core',
   };
   const require = createRequire(path.join(ROOT, 'package.json'));
   const pkgName = pkgOf[command] ?? command;

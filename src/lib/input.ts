@@ -68,8 +68,8 @@ export class InputReader {
 
   id(key: string, opts: Opts = {}): string | undefined {
     const s = this.text(key, { ...opts, max: 200 });
-    if (s === undefined) return undefined;
-    if (!ID_PATTERN.test(s)) {
+    // Not given (undefined) passes; given text must be an id.
+    if (s?.match(ID_PATTERN) === null) {
       fail(
         `"${this.label(key)}" must be a GHL id (letters and digits, like "nmFmQEsNgz6AVpgLVUJ0"), but got "${describe(s)}". Pick a value from the dropdown or map the id field of an earlier step.`,
       );
@@ -102,7 +102,6 @@ export class InputReader {
   bool(key: string, opts: Opts = {}): boolean | undefined {
     const v = this.raw(key, opts);
     if (v === undefined) return undefined;
-    if (typeof v === 'boolean') return v;
     if (typeof v === 'object') fail(`"${this.label(key)}" must be yes or no (true/false), but got a list or object (${describe(v)}).`);
     const s = String(v).trim().toLowerCase();
     if (['true', 'yes', '1', 'y', 'on'].includes(s)) return true;
@@ -162,8 +161,10 @@ export class InputReader {
     if (v === undefined) return undefined;
     if (typeof v === 'object') fail(`"${this.label(key)}" is not a date: ${describe(v)}. Use YYYY-MM-DD, e.g. 1990-04-23.`);
     const s = String(v).trim();
-    const formats = ['yyyy-MM-dd', 'yyyy/MM/dd', 'MM/dd/yyyy', 'MM-dd-yyyy', 'yyyy.MM.dd', 'MM.dd.yyyy'];
+    // YYYY-MM-DD itself is read as ISO below.
+    const formats = ['yyyy/MM/dd', 'MM/dd/yyyy', 'MM-dd-yyyy', 'yyyy.MM.dd', 'MM.dd.yyyy'];
     for (const f of formats) {
+      // Stryker disable next-line ObjectLiteral: equivalent, a calendar date is printed back the same in any zone
       const d = inRange(DateTime.fromFormat(s, f, { zone: 'utc' }));
       if (d) return d.toFormat('yyyy-MM-dd');
     }
@@ -187,9 +188,9 @@ const parseAnyDateTime = (value: unknown, timezone?: string): DateTime | undefin
   const epoch = typeof value === 'number' ? (Number.isInteger(value) && value >= 1e8 && value < 1e13 ? value : NaN) : undefined;
   if (typeof value === 'number' || (typeof value === 'string' && /^\d{9,13}$/.test(value.trim()))) {
     const n = epoch ?? Number(value);
-    if (Number.isNaN(n)) return undefined;
-    const d = n > 1e11 ? DateTime.fromMillis(n, { zone: 'utc' }) : DateTime.fromSeconds(n, { zone: 'utc' });
-    return d.isValid ? d : undefined;
+    // NaN (a number outside the range) gives an invalid DateTime, which parseDateTime drops;
+    // 1e8 s to 1e13 ms is 1973 to 2286, always valid.
+    return n > 1e11 ? DateTime.fromMillis(n, { zone: 'utc' }) : DateTime.fromSeconds(n, { zone: 'utc' });
   }
   if (typeof value !== 'string') return undefined;
   const s = value.trim();
@@ -199,6 +200,7 @@ const parseAnyDateTime = (value: unknown, timezone?: string): DateTime | undefin
     const d = DateTime.fromFormat(s, f, { zone });
     if (d.isValid) return d;
   }
-  const rfc = DateTime.fromRFC2822(s, { zone });
+  // RFC 2822 dates always carry their offset.
+  const rfc = DateTime.fromRFC2822(s);
   return rfc.isValid ? rfc : undefined;
 };

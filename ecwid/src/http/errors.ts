@@ -19,8 +19,8 @@ export interface EcwidErrorBody {
 /** Fallback when a 429 has no Retry-After: Ecwid's limit is per minute (600 requests per token). */
 export const DEFAULT_THROTTLE_DELAY_SECONDS = 60;
 
-const asObject = (data: unknown): EcwidErrorBody =>
-  data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as EcwidErrorBody) : {};
+/** The body's fields; a text body (HTML from a proxy), a list or no body at all has none of them. */
+const asObject = (data: unknown): EcwidErrorBody => (data ?? {}) as EcwidErrorBody;
 
 export const ecwidMessage = (data: unknown): string | undefined => {
   const m = asObject(data).errorMessage;
@@ -32,32 +32,23 @@ export const ecwidCode = (data: unknown): string | undefined => {
   return typeof c === 'string' && c.trim() !== '' ? c.trim() : undefined;
 };
 
-const header = (response: HttpResponse, name: string): string | undefined => {
-  const value = response.getHeader(name);
-  return value === null || value === undefined || value === '' ? undefined : String(value);
-};
-
-/** `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+/** `Retry-After` is delay-seconds or an HTTP-date (RFC 9110 §10.2.3); 0 or a date in the past means "now" (1 s). */
 export const throttleDelaySeconds = (response: HttpResponse): number => {
-  const value = header(response, 'retry-after')?.trim();
-  if (value && /^\d+(\.\d+)?$/.test(value) && Number(value) > 0) return Math.ceil(Number(value));
-  if (value) {
-    const at = Date.parse(value);
-    if (!Number.isNaN(at)) return Math.max(1, Math.ceil((at - Date.now()) / 1000));
-  }
-  return DEFAULT_THROTTLE_DELAY_SECONDS;
+  // No header reads "null" or "undefined": neither seconds nor a date.
+  const value = String(response.getHeader('retry-after')).trim();
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.max(1, Math.ceil(Number(value)));
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? DEFAULT_THROTTLE_DELAY_SECONDS : Math.max(1, Math.ceil((at - Date.now()) / 1000));
 };
 
 const sentence = (s: string): string => `${s.replace(/[.\s]+$/, '')}.`;
 
 const describeRequest = (response: HttpResponse): string => {
   const method = (response.request?.method ?? 'GET').toUpperCase();
-  try {
-    // The store id is in the path; the query can hold search values, so it is left out.
-    return `${method} ${new URL(response.request?.url ?? '').pathname.replace(/^.*\/api\/v3/, '')}`;
-  } catch {
-    return method;
-  }
+  // No URL reads "undefined", which does not parse either.
+  const url = URL.parse(String(response.request?.url));
+  // The store id is in the path; the query can hold search values, so it is left out.
+  return url ? `${method} ${url.pathname.replace(/.*\/api\/v3/, '')}` : method;
 };
 
 export const RECONNECT = 'Reconnect Ecwid in Zapier (My Apps → Ecwid Customers → Reconnect) and approve the app again.';
@@ -115,18 +106,4 @@ export const ecwidErrorFor = (z: ZObject, response: HttpResponse): Error | undef
     status === 404 ? 'ecwid_not_found' : 'ecwid_bad_request',
     status,
   );
-};
-
-/** The message a user sees: `z.errors.Error` (AppError) and ThrottledError keep it JSON-encoded. */
-export const zapierMessage = (error: unknown): string => {
-  const e = error as { name?: string; message?: string } | null;
-  const raw = String(e?.message ?? error);
-  if (e?.name === 'AppError' || e?.name === 'ThrottledError') {
-    try {
-      return String((JSON.parse(raw) as { message?: unknown }).message ?? raw);
-    } catch {
-      return raw;
-    }
-  }
-  return raw.split('\n')[0] ?? raw;
 };
