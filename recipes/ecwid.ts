@@ -3,7 +3,7 @@
  * fills in the Zap editor — each input is a template over the trigger's (or an earlier step's)
  * output. Step numbers are those of the README's recipe tables (step 1 is the Catch Hook). Ecwid
  * shapes follow its REST API v3 customer object and webhook body
- * (../shared/reference/peers-and-ecwid.md §10); the fixtures are in fixtures/ecwid/.
+ * (Ecwid's public REST API v3 reference, docs.ecwid.com: customers and webhooks; docs/ecwid-app.md); the fixtures are in fixtures/ecwid/.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * Sandbox handlers for workflows, campaigns, followers and bulk tags (issue 11), and GHL's
  * additional-email bug of the upsert (#337) around the existing upsert handler, registered from the
- * HANDLERS table in handlers.ts. § numbers refer to shared/reference/ghl-api.md.
+ * HANDLERS table in handlers.ts. § numbers refer to docs/ghl-api.md.
  *
  * Workflows, campaigns and enrolments hang off the location record (a WeakMap keyed by it):
  * `state.reset()` rebuilds the locations, so they go back to their seed with everything else.
@@ -349,7 +349,7 @@ for (const key of Object.keys(AUTOMATION_HANDLERS)) {
 
 /**
  * Spec patch (called from patchSpec in sandbox/spec.ts): the bulk-tags path has a `{type}`
- * segment that the spec does not declare as a parameter (ghl-api.md §2.24), so every request would
+ * segment that the spec does not declare as a parameter (docs/ghl-api.md §2.24), so every request would
  * fail validation with "property type should not exist". Declared here as GHL's docs describe it.
  */
 export const patchAutomationSpec = (name: string, doc: Record<string, unknown>): void => {

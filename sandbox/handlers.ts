@@ -1,6 +1,6 @@
 /**
  * Operation handlers: GHL API v2 behaviour on top of SandboxState.
- * Section numbers (§) refer to shared/reference/ghl-api.md.
+ * Section numbers (§) refer to docs/ghl-api.md.
  */
 import { DateTime } from 'luxon';
 import type { Appointment, Contact, CustomFieldValue, Note, SandboxState, Task } from './state.js';

@@ -1,5 +1,5 @@
 /**
- * OAuth 2.0 like GHL's marketplace (ghl-api.md §3): chooselocation page, approve → 302 with code,
+ * OAuth 2.0 like GHL's marketplace (docs/ghl-api.md §3): chooselocation page, approve → 302 with code,
  * POST /oauth/token (form-encoded) for authorization_code and refresh_token grants with rotation.
  */
 import crypto from 'node:crypto';

@@ -96,7 +96,7 @@ function inlineExternalRefs(node: Json, common: JsonObject): Json {
  * - `dateOfBirth` is declared `type: object` but the real API takes strings ("1990-09-25").
  * - custom field `field_value` is declared `type: object` for NUMERICAL/MONETORY/FILE, but numbers are sent;
  *   custom field items may use `key` instead of `id`, and `value`/`fieldValue` instead of `field_value`
- *   (ghl-api.md §2.16), so `required: ["id"]` is dropped (the sandbox checks id/key itself).
+ *   (docs/ghl-api.md §2.16), so `required: ["id"]` is dropped (the sandbox checks id/key itself).
  */
 function patchSpec(name: string, doc: JsonObject): void {
   // Collection paths are declared with a trailing slash (`/contacts/`); openapi-backend strips the

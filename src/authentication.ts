@@ -5,7 +5,7 @@ import { ghl, isTransportError, path } from './http/ghl.js';
 import type { LocationResponse, TokenResponse } from './ghl/types.js';
 
 /**
- * OAuth2 against a GHL marketplace app (ghl-api.md §3). The user picks one sub-account
+ * OAuth2 against a GHL marketplace app (docs/ghl-api.md §3). The user picks one sub-account
  * (location) on GHL's chooselocation page; the token is bound to that location, and every
  * operation reads `locationId` from authData. Refresh tokens rotate: each refresh returns a new
  * one and the old one stops working, so both tokens are always returned to Zapier.

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for Zapier's server-side integration checks (D003–D024, see
- * ../shared/reference/zapier-platform.md §4), which `validate --without-style` does not run.
+ * Zapier's public integration checks reference, docs.zapier.com/platform/publish/integration-checks-reference), which `validate --without-style` does not run.
  * It walks an exported app (the GHL app at the root, the Ecwid app in ecwid/) and fails on what Zapier would flag.
  */
 

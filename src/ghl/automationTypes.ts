@@ -40,7 +40,7 @@ export type UpsertContactBody = Omit<C['UpsertContactDto'], 'customFields' | 'da
   dateOfBirth?: string;
   customFields?: CustomFieldValueInput[];
 };
-/** Live answers also carry `succeded` and `succeeded` (shared/reference/ghl-recordings/upsert-contact.json). */
+/** Live answers also carry `succeded` and `succeeded` (fixtures/ghl-recordings/upsert-contact.json). */
 export interface UpsertContactResponse {
   new?: boolean;
   contact?: Contact & { gender?: string; additionalEmails?: Array<string | { email?: string }> };

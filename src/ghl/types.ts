@@ -24,7 +24,7 @@ export type CreateContactResponse = C['CreateContactsSuccessfulResponseDto'];
 export type UpdateContactBody = Omit<C['UpdateContactDto'], 'customFields'> & { customFields?: CustomFieldValueInput[] };
 export type UpdateContactResponse = C['UpdateContactsSuccessfulResponseDto'];
 export type Task = C['TaskSchema'] & {
-  /** Not in TaskSchema; GHL's location task search and webhooks carry them (ghl-api.md §5.2). */
+  /** Not in TaskSchema; GHL's location task search and webhooks carry them (docs/ghl-api.md §5.2). */
   dateAdded?: string;
   dateUpdated?: string;
 };
@@ -61,7 +61,7 @@ export type CustomFieldValue = C['CustomFieldSchema'];
 
 /**
  * Correction: `POST /contacts/search` has an empty body schema (`SearchBodyV2DTO: {}`) and no
- * response schema. Contract from GHL's Search Contacts doc, issues #31 and #289 (ghl-api.md §2.21).
+ * response schema. Contract from GHL's Search Contacts doc, issues #31 and #289 (docs/ghl-api.md §2.21).
  */
 export type SearchFilter =
   | { field: string; operator: 'eq' | 'not_eq' | 'contains' | 'not_contains' | 'exists' | 'not_exists'; value?: unknown }

@@ -3,7 +3,7 @@ import type { HttpResponse, ZObject } from 'zapier-platform-core';
 /**
  * The one place where GHL answers become Zapier errors.
  *
- * GHL error bodies (ghl-api.md §4.2): `{ statusCode, message, error?, traceId?, meta? }` where
+ * GHL error bodies (docs/ghl-api.md §4.2): `{ statusCode, message, error?, traceId?, meta? }` where
  * `message` is a string (400/401/403) or an array of strings (422 validation). Proxies in front
  * of GHL answer 502/503 with HTML, and a dropped connection leaves a truncated body, so nothing
  * here assumes the body is JSON.

@@ -16,7 +16,7 @@ import { action, type DynamicInputFields, type ResourceOperations } from '../ope
  */
 
 export const API_REQUEST_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-/** The headers of GHL's answer worth mapping: its rate limits (ghl-api.md §1.4) and Retry-After. */
+/** The headers of GHL's answer worth mapping: its rate limits (docs/ghl-api.md §1.4) and Retry-After. */
 export const RESPONSE_HEADERS = [
   'x-ratelimit-limit-daily',
   'x-ratelimit-daily-remaining',

@@ -5,7 +5,7 @@ import { contactIdField } from './fields.js';
 import { appointmentOutputFields } from './shapes.js';
 
 /**
- * Appointments of a contact: `GET /contacts/:contactId/appointments` → `{ events }` (ghl-api.md
+ * Appointments of a contact: `GET /contacts/:contactId/appointments` → `{ events }` (docs/ghl-api.md
  * §2.13; Contacts API, Version 2021-07-28). It returns every appointment of the contact at once, so
  * none can be missed; we sort newest first by when the appointment was booked (`dateAdded`), or by
  * its start time when GHL leaves `dateAdded` out.

@@ -10,7 +10,7 @@ import { contactIdField } from './fields.js';
  * (`GET /campaigns/?locationId`, campaigns.json, scope `campaigns.readonly`) feeds the dropdown and
  * the pre-write check; `POST` / `DELETE /contacts/:contactId/campaigns/:campaignId` and
  * `DELETE /contacts/:contactId/campaigns/removeAll` (contacts.json, `contacts.write`, answer
- * `{ succeded }`, ghl-api.md §2.24) add and remove a contact.
+ * `{ succeded }`, docs/ghl-api.md §2.24) add and remove a contact.
  */
 
 const listCampaigns = async (api: GhlClient, locationId: string) =>

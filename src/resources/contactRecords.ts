@@ -5,13 +5,13 @@ import type { Appointment, Note, Task } from '../ghl/types.js';
 import { toAppointment, toNote, toTask, type AppointmentOutput, type NoteOutput, type TaskOutput } from './shapes.js';
 
 /**
- * A contact's tasks, notes and appointments (ghl-api.md §2.2, §2.8, §2.13). GHL returns each list
+ * A contact's tasks, notes and appointments (docs/ghl-api.md §2.2, §2.8, §2.13). GHL returns each list
  * whole (no pagination, no order), so callers sort with {@link newestFirst}.
  *
  * `missingContact`: a trigger or dropdown lets GHL's error through (the Zap points at a contact that
  * no longer exists, which the user must fix); a search asks for `'empty'` and gets `[]`, since a
  * Zapier search must not fail when nothing is found. GHL answers 400 "Contact with id … not found"
- * for a missing contact (ghl-api.md §2.1), 404 on some paths.
+ * for a missing contact (docs/ghl-api.md §2.1), 404 on some paths.
  */
 export type MissingContact = 'throw' | 'empty';
 

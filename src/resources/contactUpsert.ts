@@ -11,7 +11,7 @@ import { tagsField, userIdField } from './fields.js';
 import { contactOutputFields, toContact } from './shapes.js';
 
 /**
- * Create or Update Contact: `POST /contacts/upsert` (ghl-api.md §2.23, `contacts.write`) finds the
+ * Create or Update Contact: `POST /contacts/upsert` (docs/ghl-api.md §2.23, `contacts.write`) finds the
  * contact the sub-account's duplicate settings point at (email, then phone, by default) and
  * updates it, or creates one; it answers `{ new, contact }`.
  *

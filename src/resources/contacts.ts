@@ -37,7 +37,7 @@ import { businessIdField, contactIdField, tagsField, userIdField } from './field
 import { contactOutputFields, isoDate, mostRecentTask, nextOpenTask, toAppointment, toContact, toNote, toTask } from './shapes.js';
 
 /**
- * Contacts: GHL's `/contacts/*` endpoints (ghl-api.md §2):
+ * Contacts: GHL's `/contacts/*` endpoints (docs/ghl-api.md §2):
  * - `POST /contacts/search` (§2.21): New Contact, New or Updated Contact, the `contact_list` dropdown,
  *   Find Contact by custom field value or search text;
  * - `GET /contacts/search/duplicate` (§2.22): Find Contact by email or phone;

@@ -6,7 +6,7 @@ import { pollingTrigger, type InputField, type OutputField, type ResourceOperati
 
 /**
  * Contact custom fields: GHL's `GET /locations/:locationId/customFields?model=contact`
- * (ghl-api.md §2.25). Gives the hidden `custom_field_list` dropdown, the dynamic input fields
+ * (docs/ghl-api.md §2.25). Gives the hidden `custom_field_list` dropdown, the dynamic input fields
  * that let Create/Update Contact set custom field values ({@link customFieldInputs}) and the
  * pre-send conversion of those inputs into GHL's `customFields` body ({@link customFieldValues}).
  *

@@ -8,7 +8,7 @@ import { contactIdField, userIdField } from './fields.js';
  * Followers: users of the sub-account who follow a contact (notified of its activity besides the
  * assigned user). `POST` / `DELETE /contacts/:contactId/followers` with `{ followers: [userId] }`
  * (contacts.json, `contacts.write`; answers `{ followers, followersAdded }` and
- * `{ followers, followersRemoved }`, ghl-api.md §2.24). Both are set operations, so a replay
+ * `{ followers, followersRemoved }`, docs/ghl-api.md §2.24). Both are set operations, so a replay
  * changes nothing.
  */
 

@@ -36,7 +36,7 @@ const withValuesByName = <C extends { customFields?: Array<{ id?: string; value?
  * samples in the Zap editor (`performList`). Unlike polling they see deletions, cost no API budget,
  * and watch notes and appointments of the whole sub-account (the polling twins need a contact).
  *
- * GHL's payloads differ from the API's objects (ghl-api.md §5.2): contact events have no
+ * GHL's payloads differ from the API's objects (docs/ghl-api.md §5.2): contact events have no
  * `dateUpdated` (the event's `timestamp` stands in), TaskComplete has no completion date (same),
  * appointments come wrapped in `appointment`, and TaskCreate may lack `contactId` (GHL #332).
  */

@@ -9,7 +9,7 @@ import { contactIdField, noteIdField, userIdField } from './fields.js';
 import { noteOutputFields, toNote, type NoteOutput } from './shapes.js';
 
 /**
- * Notes: `/contacts/:contactId/notes/*` (ghl-api.md §2.8–2.11). GHL has no location-wide note list
+ * Notes: `/contacts/:contactId/notes/*` (docs/ghl-api.md §2.8–2.11). GHL has no location-wide note list
  * (§7), so New Note watches one chosen contact; `GET /contacts/:contactId/notes` returns all of its
  * notes at once, so none can be missed, and we sort them newest first by `dateAdded`.
  */
@@ -162,14 +162,14 @@ export const updateNote = action({
     return { contactId, noteId, changes };
   },
   perform: async ({ api, input }) => {
-    // The spec names this path parameter `id` (ghl-api.md §2.11).
+    // The spec names this path parameter `id` (docs/ghl-api.md §2.11).
     const res = await api.put<{ note?: Note }>(path`/contacts/${input.contactId}/notes/${input.noteId}`, input.changes);
     return toNote({ id: input.noteId, ...input.changes, ...(res.data?.note ?? {}) }, input.contactId);
   },
 });
 
 /**
- * One note by id: `GET /contacts/:contactId/notes/:id` → `{ note }` (ghl-api.md §2.10). A note that
+ * One note by id: `GET /contacts/:contactId/notes/:id` → `{ note }` (docs/ghl-api.md §2.10). A note that
  * is missing, or that belongs to another contact, is `undefined`: GHL answers 400 "Note with id …
  * not found" (404 on some paths). A missing contact is also `undefined` for a search (`'empty'`,
  * a Zapier search must not fail when nothing is found) and GHL's error for an action.

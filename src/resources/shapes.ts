@@ -34,7 +34,7 @@ export const contactName = (c: Pick<Contact, 'name' | 'firstName' | 'lastName'> 
   (c.name || [c.firstName, c.lastName].filter(Boolean).join(' ') || c.contactName || '').trim();
 
 /**
- * GHL's documented date-of-birth formats (ghl-api.md §2.16), year first or month first, with any
+ * GHL's documented date-of-birth formats (docs/ghl-api.md §2.16), year first or month first, with any
  * of the separators `- / . _`. Live answers also carry an epoch number (highlevel-api-docs#314),
  * read as milliseconds like every other GHL epoch (e.g. `searchAfter`).
  */

@@ -8,7 +8,7 @@ import { tagsField } from './fields.js';
  * Tags on several contacts at once: `POST /contacts/bulk/tags/update/{type}` (`type` = `add` or
  * `remove`; operationId `create-association` (sic); body `{ contacts, tags, locationId,
  * removeAllTags? }`; answer `{ succeded, errorCount, responses: [{ contactId, type, message, … }] }`,
- * ghl-api.md §2.24). The spec declares no scope; it writes contacts, like every endpoint that needs
+ * docs/ghl-api.md §2.24). The spec declares no scope; it writes contacts, like every endpoint that needs
  * `contacts.write` (see scripts/spec-endpoints.ts). GHL answers per contact, so one deleted or
  * foreign contact does not fail the others; those are reported, never dropped silently. Adding a
  * tag a contact has, or removing one it lacks, changes nothing, so a replay is harmless.

@@ -9,7 +9,7 @@ import { contactIdField, taskIdField, userIdField } from './fields.js';
 import { taskOutputFields, toTask, type TaskOutput } from './shapes.js';
 
 /**
- * Tasks: `/contacts/:contactId/tasks/*` (ghl-api.md §2.2–2.7) and the location-wide task search
+ * Tasks: `/contacts/:contactId/tasks/*` (docs/ghl-api.md §2.2–2.7) and the location-wide task search
  * `POST /locations/:locationId/tasks/search` (§2.25, scope `locations/tasks.readonly`).
  *
  * How New Task / Task Completed avoid missing a task (one request per poll):
@@ -424,7 +424,7 @@ export const deleteTask = action({
   perform: async (ctx) => {
     const task = await fetchTaskToDelete(ctx);
     const res = await ctx.api.delete<{ succeded?: boolean }>(path`/contacts/${ctx.input.contactId}/tasks/${ctx.input.taskId}`);
-    // GHL answers `{ succeded: true }` (sic, ghl-api.md §2.7); an explicit false means nothing was deleted.
+    // GHL answers `{ succeded: true }` (sic, docs/ghl-api.md §2.7); an explicit false means nothing was deleted.
     if (res.data?.succeded === false) {
       throw new ctx.z.errors.Error(
         `GHL did not delete task "${ctx.input.taskId}" (it answered succeded: false). Nothing was changed; retrying the step may help.`,

@@ -5,7 +5,7 @@ import userSample from '../samples/user.json' with { type: 'json' };
 
 /**
  * Users of the sub-account, for the Assigned User / Author dropdowns: `GET /users/?locationId=`
- * → `{ users }` (ghl-api.md §2.25, scope `users.readonly`). The spec marks it deprecated in favour
+ * → `{ users }` (docs/ghl-api.md §2.25, scope `users.readonly`). The spec marks it deprecated in favour
  * of `GET /users/search`, which also needs the agency's `companyId`; this one needs only the
  * location and returns every user at once (no paging).
  */

@@ -9,7 +9,7 @@ import { contactIdField } from './fields.js';
  * Workflows: the sub-account's list (`GET /workflows/?locationId`, workflows.json, scope
  * `workflows.readonly`) feeds the dropdown and the pre-write check; a contact enters or leaves one
  * with `POST` / `DELETE /contacts/:contactId/workflow/:workflowId` (contacts.json, `contacts.write`,
- * body `{ eventStartTime? }`, answer `{ succeded }`, ghl-api.md §2.24). GHL has no way to read which
+ * body `{ eventStartTime? }`, answer `{ succeded }`, docs/ghl-api.md §2.24). GHL has no way to read which
  * workflows a contact is in, so a replay is kept from enrolling twice only by the workflow's own
  * "Allow re-entry" setting (off by default in GHL).
  */
