@@ -122,7 +122,8 @@ const pickNode = () => {
     if (version && majorOf(version) >= MIN_MAJOR) return candidate;
   }
   if (packaged) {
-    if (!process.env.CI) {
+    // Once per command: nested scripts (npm run → run.mjs → npm run → run.mjs) inherit the marker.
+    if (!process.env.CI && !process.env.GHL_RUN_NODE_NOTICE_SHOWN) {
       const pkg = path.basename(path.dirname(path.dirname(packaged)));
       const host = hostCandidates[0] ? `this host has Node ${versionOf(hostCandidates[0]) ?? '?'}` : `no host Node ${MIN_MAJOR} was found`;
       console.error(
@@ -175,6 +176,7 @@ else nodeArgs = [binEntry(tool)];
 const pathKey = Object.keys(process.env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
 const env = {
   ...process.env,
+  GHL_RUN_NODE_NOTICE_SHOWN: '1',
   ...extraEnv,
   [pathKey]: [path.dirname(node), path.join(ROOT, 'node_modules', '.bin'), process.env[pathKey] ?? ''].join(path.delimiter),
 };
