@@ -16,6 +16,8 @@ import { hookReceiver, subscribe, testKeys, waitFor } from './helpers.js';
  * byte for byte; INSTALL is acknowledged; UNINSTALL removes its location's subscriptions.
  */
 
+/** The relay's operator token for this test's relay (not a GHL or Ecwid token). */
+const ADMIN_TOKEN = 'examples-admin-token-0123456789';
 const ROOT = join(__dirname, '..', '..');
 type Example = { id: string; type: string; body: Record<string, unknown> };
 const examples = (JSON.parse(readFileSync(join(ROOT, 'fixtures/ghl-webhook-examples/bodies.json'), 'utf8')) as { bodies: Example[] })
@@ -94,7 +96,7 @@ describe('the bodies GHL really sends, through `npm run relay`', () => {
         // The examples come from three marketplace apps; this relay serves all three.
         RELAY_GHL_APP_ID: appIds.join(','),
         RELAY_POLL_MS: '50',
-        RELAY_ADMIN_TOKEN: 'examples-admin-token-0123456789',
+        RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
       },
     });
     relay.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -158,9 +160,7 @@ describe('the bodies GHL really sends, through `npm run relay`', () => {
     });
     await waitFor('every contact event at its hook', () => contactIds.every((id) => hooks.received.some((r) => r.body.webhookId === id)));
     const health = async () =>
-      (await (
-        await fetch(`${relayUrl}/healthz`, { headers: { authorization: 'Bearer examples-admin-token-0123456789' } })
-      ).json()) as Record<string, any>;
+      (await (await fetch(`${relayUrl}/healthz`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as Record<string, any>;
     await waitFor('nothing left to deliver', async () => (await health()).pending === 0);
     expect(hooks.received.map((r) => r.body.webhookId).sort()).toEqual(contactIds.sort());
     for (const r of hooks.received) {
