@@ -160,8 +160,11 @@ describe.each(stores.filter(([, on]) => on).map(([name]) => name))('relay on %s 
     const received = () => new Set(hooks.received.map((r) => r.body.webhookId as string));
     await waitFor('every acknowledged webhook at the hook', () => accepted.every((id) => received().has(id)), 60_000);
     const afterRestart = () => new Set(hooks.received.slice(receivedBeforeKill).map((r) => r.body.webhookId as string));
-    await waitFor('the deliveries in flight at the kill again at the hook', () =>
-      [...inFlightAtKill].every((id) => afterRestart().has(id)),
+    // On Postgres they come back when the dead relay's lease ends (2 × the delivery timeout + 5 s = 25 s).
+    await waitFor(
+      'the deliveries in flight at the kill again at the hook',
+      () => [...inFlightAtKill].every((id) => afterRestart().has(id)),
+      2 * Number(env.RELAY_DELIVERY_TIMEOUT_MS) + 5_000 + 60_000,
     );
     const emitted = new Set(log.map((e) => e.webhookId));
     const deliveredIds = hooks.received.map((r) => r.body.webhookId as string);
