@@ -45,6 +45,12 @@ export class Deliverer {
   /** The delivery counters (the same object as `counters.deliveries`). */
   readonly log: DeliveryLog;
   private inFlight = new Set<Promise<void>>();
+  /**
+   * Ids of the deliveries this process is sending. A claim whose lease ended while its attempt is
+   * still running (a hook slower than the lease, or a test clock moved on) can be claimed again:
+   * it is skipped here, so one process never sends the same delivery twice at once.
+   */
+  private sending = new Set<string>();
   private running = false;
   private runDone: Promise<void> = Promise.resolve();
   private again = false;
@@ -99,9 +105,12 @@ export class Deliverer {
         const skip = [...this.targets].filter(([, s]) => Math.max(s.next, s.blockedUntil) > t + this.cfg.pollMs).map(([url]) => url);
         const batch = await this.store.claimDue(t, free, this.cfg.deliveryTimeoutMs * 2 + 5000, skip);
         for (const d of batch) {
+          if (this.sending.has(d.id)) continue;
+          this.sending.add(d.id);
           const p = this.sendWhenAllowed(d)
             .catch((e: unknown) => this.logger.error({ deliveryId: d.id, error: (e as Error).message }, 'delivery bookkeeping failed'))
             .finally(() => {
+              this.sending.delete(d.id);
               this.inFlight.delete(p);
               this.kick();
             });
