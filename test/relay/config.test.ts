@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
-import { SUBSCRIBABLE_EVENTS, isAllowedTarget, loadConfig } from '../../relay/config.js';
+import { SUBSCRIBABLE_EVENTS, isAllowedTarget, loadConfig, tokenSafeUrl } from '../../relay/config.js';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY, parsePublicKey } from '../../relay/signature.js';
 
 /** The relay's settings from the environment (relay/README.md "Configuration"), and its target allowlist. */
@@ -316,5 +316,63 @@ describe('isAllowedTarget', () => {
     expect(isAllowedTarget('https://hooks.zapier.com/h', allowed)).toBe(true);
     expect(isAllowedTarget('http://127.0.0.1:4000/h', allowed)).toBe(true);
     expect(isAllowedTarget('https://example.com/h', allowed)).toBe(false);
+  });
+});
+
+describe('tokenSafeUrl: where the relay may send a GHL or Ecwid token', () => {
+  it('https anywhere; http only to a loopback host', () => {
+    for (const ok of [
+      'https://services.leadconnectorhq.com',
+      'http://127.0.0.1:4010',
+      'http://127.9.8.7',
+      'http://127.10.20.30',
+      'http://localhost:4010/x',
+      'http://[::1]:4010',
+    ]) {
+      expect(tokenSafeUrl('X_URL', ok)).toBe(ok);
+    }
+    for (const bad of [
+      'http://example.com',
+      'http://127.0.0.1.example.com',
+      'http://127.0.0.1x.example.com',
+      'http://localhost.example.com',
+      'ftp://127.0.0.1',
+    ]) {
+      expect(() => tokenSafeUrl('X_URL', bad)).toThrow(
+        `X_URL must use https (tokens are sent there); http is allowed for 127.0.0.1/localhost only, got "${bad}"`,
+      );
+    }
+    expect(() => tokenSafeUrl('X_URL', 'not a url')).toThrow('X_URL must be a URL, got "not a url"');
+  });
+
+  it('the GHL base URL is checked and loses its trailing slashes; the Ecwid one too', () => {
+    expect(() => loadConfig({ RELAY_GHL_API_BASE_URL: 'http://ghl.example.com' })).toThrow(
+      'RELAY_GHL_API_BASE_URL must use https (tokens are sent there); http is allowed for 127.0.0.1/localhost only, got "http://ghl.example.com"',
+    );
+    expect(loadConfig({ RELAY_ECWID_API_BASE_URL: 'https://app.ecwid.com/api/v3//' }).ecwidApiBaseUrl).toBe('https://app.ecwid.com/api/v3');
+    expect(loadConfig({ RELAY_ECWID_API_BASE_URL: 'https://a/b/c' }).ecwidApiBaseUrl).toBe('https://a/b/c');
+  });
+});
+
+describe('retention and the Ecwid retry window', () => {
+  it('webhook ids are kept at least the accepted age + skew + 1 h; a shorter setting stops the start', () => {
+    const env = { RELAY_MAX_AGE_SECONDS: '3600', RELAY_MAX_FUTURE_SECONDS: '0' };
+    expect(loadConfig(env).retentionMs).toBe(7_200_000);
+    expect(loadConfig({ ...env, RELAY_RETENTION_HOURS: '' }).retentionMs).toBe(7_200_000);
+    expect(loadConfig({ ...env, RELAY_RETENTION_HOURS: '2' }).retentionMs).toBe(7_200_000);
+    expect(loadConfig({ ...env, RELAY_RETENTION_HOURS: '3' }).retentionMs).toBe(10_800_000);
+    expect(() => loadConfig({ ...env, RELAY_RETENTION_HOURS: '1.5' })).toThrow(
+      'RELAY_RETENTION_HOURS must be at least RELAY_MAX_AGE_SECONDS + RELAY_MAX_FUTURE_SECONDS + 1 h (2 h): a webhookId forgotten earlier could be delivered twice',
+    );
+    expect(() => loadConfig({ RELAY_MAX_AGE_SECONDS: '1800', RELAY_MAX_FUTURE_SECONDS: '0', RELAY_RETENTION_HOURS: '1' })).toThrow(
+      '(1.5 h)',
+    );
+  });
+
+  it('with the Ecwid secret set, webhooks up to 25 h old must be accepted (Ecwid retries for 24 h)', () => {
+    const msg = 'RELAY_MAX_AGE_SECONDS must be at least 25 h (90000) with RELAY_ECWID_CLIENT_SECRET set: Ecwid retries a webhook for 24 h';
+    expect(() => loadConfig({ RELAY_ECWID_CLIENT_SECRET: 's', RELAY_MAX_AGE_SECONDS: '89999' })).toThrow(msg);
+    expect(loadConfig({ RELAY_ECWID_CLIENT_SECRET: 's', RELAY_MAX_AGE_SECONDS: '90000' }).ecwidClientSecret).toBe('s');
+    expect(loadConfig({ RELAY_MAX_AGE_SECONDS: '60' }).ecwidClientSecret).toBeUndefined();
   });
 });
