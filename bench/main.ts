@@ -212,12 +212,12 @@ const results: Results = {
   goals,
   failed,
 };
-// Table 6: the webhook relay of the instant triggers (relay/bench.ts, its own process: it starts a
+// Table 6: the webhook relay of the instant triggers (bench/relay.ts, its own process: it starts a
 // relay process, a sandbox and a hook receiver; ~2 minutes). Its tables are copied into latest.md.
 let relayMd = '';
 if (!args.includes('--skip-relay')) {
-  log(`Table 6: webhook relay (relay/bench.ts) … (${elapsed()})`);
-  const relay = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'relay/bench.ts'], {
+  log(`Table 6: webhook relay (bench/relay.ts) … (${elapsed()})`);
+  const relay = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'bench/relay.ts'], {
     cwd: ROOT,
     env,
     encoding: 'utf8',
@@ -230,7 +230,7 @@ if (!args.includes('--skip-relay')) {
       .replace(/^## /gm, '### ');
   } else
     errors['Webhook relay (table 6)'] =
-      `relay/bench.ts failed (exit ${relay.status}): ${`${relay.stdout}\n${relay.stderr}`.trim().split('\n').slice(-10).join('\n')}`;
+      `bench/relay.ts failed (exit ${relay.status}): ${`${relay.stdout}\n${relay.stderr}`.trim().split('\n').slice(-10).join('\n')}`;
 }
 // Table 8: flows 2 and 3's instant path, Ecwid change → GHL write done through the relay, and no
 // loss across a relay kill -9 and a 2-hour outage (bench/ecwid-instant.ts, its own process, ~2 minutes).

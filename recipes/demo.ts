@@ -5,7 +5,7 @@
  * then makes a customer register, be edited twice and be deleted in the Ecwid store, runs the GHL
  * steps once per change, checks what GHL holds after each, and reports every step with its
  * request count. Customer data comes from fixtures/ecwid/. Then the instant variants: GHL's webhooks
- * (relay/demo.ts) and flows 2 and 3 from Ecwid's webhooks through the relay, timed per event
+ * (recipes/ghl-instant.ts) and flows 2 and 3 from Ecwid's webhooks through the relay, timed per event
  * (recipes/ecwid-instant.ts); the polling flows above stay the no-setup alternative.
  */
 import { implementedOperations, startSandbox } from '../sandbox/server.js';
@@ -14,7 +14,7 @@ import { startEcwidSandbox } from '../ecwid/sandbox/server.js';
 import { GROUPS as ECWID_GROUPS } from '../ecwid/sandbox/state.js';
 import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } from './flows.js';
 import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
-import { runInstantZap } from '../relay/demo.js';
+import { runInstantZap } from './ghl-instant.js';
 import { runEcwidInstant } from './ecwid-instant.js';
 import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../sandbox/automation.js';
 import { startWelcomeWorkflow, stopAutomations } from './ecwid-automation.js';
@@ -537,7 +537,7 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
     await ecwidSandbox.close();
   }
 
-  // Instant triggers (relay/demo.ts): its own sandbox, the webhook relay and REST-hook Zaps.
+  // Instant triggers (recipes/ghl-instant.ts): its own sandbox, the webhook relay and REST-hook Zaps.
   checks.push(...(await runInstantZap(log)).checks);
   // Flows 2 and 3 from Ecwid's webhooks through the relay (recipes/ecwid-instant.ts), with per-event latency.
   checks.push(...(await runEcwidInstant(log)).checks);

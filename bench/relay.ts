@@ -1,5 +1,5 @@
 /**
- * The relay's benchmark (`npx tsx relay/bench.ts`, also run by `npm run bench`): on this machine,
+ * The relay's benchmark (`npx tsx bench/relay.ts`, also run by `npm run bench`): on this machine,
  * loopback only, the relay in its own process as deployed (`relay/main.ts`):
  *
  * 1. end-to-end latency, sandbox change (a POST /contacts/ answered by the sandbox) → the Zapier

@@ -10,10 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import App from '../index.js';
-import { ZapRunner } from '../recipes/zap-runner.js';
+import { ZapRunner } from './zap-runner.js';
 import { startSandbox } from '../sandbox/server.js';
-import { loadConfig } from './config.js';
-import { startRelay } from './server.js';
+import { loadConfig } from '../relay/config.js';
+import { startRelay } from '../relay/server.js';
 
 export interface InstantCheck {
   flow: string;
