@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { ZapRunner } from './zap-runner.js';
+import { startWelcomeWorkflow, stopAutomations, type AutomationSettings } from './ecwid-automation.js';
 import {
   appRemovalSearchMapping,
   appSyncContactMapping,
@@ -90,9 +91,17 @@ interface SyncMappings {
 
 /**
  * Flow 2's steps, whatever the trigger: Find or Create Business (the customer's group) → Find or
- * Create Contact (+ update, in that business) → welcome task → group swap (filter, remove, add).
+ * Create Contact (+ update, in that business) → welcome task → (optional) Add Contact to Workflow
+ * → group swap (filter, remove, add).
  */
-const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: DateTime, settings: RecipeSettings) => {
+const runSync = async (
+  zap: ZapRunner,
+  data: Row,
+  m: SyncMappings,
+  registered: DateTime,
+  settings: RecipeSettings,
+  automation: AutomationSettings = {},
+) => {
   const businessResult = await zap.searchOrCreate(
     'Find or Create Business (customer group)',
     'find_business',
@@ -115,6 +124,8 @@ const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: D
     mapFields(syncTaskSearchMapping(), data),
     mapFields(m.taskCreate, data),
   );
+  // The optional step after the welcome task (recipes/ecwid-automation.ts), when a workflow is chosen.
+  const workflow = await startWelcomeWorkflow(zap, data, automation);
   // Steps 5–7 (recipes/ecwid.ts GROUP_TAG): Zapier's text filters ignore letter case, so does this one.
   const groupTag = String(render(GROUP_TAG, data));
   const current = (Array.isArray(data.contact?.tags) ? (data.contact.tags as string[]) : []).map((t) => t.toLowerCase());
@@ -126,7 +137,7 @@ const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: D
       changed ? 'new customer or the group changed' : `the contact already has ${groupTag}: nothing to swap`,
     )
   )
-    return { business: businessResult, contact: contactResult, tags: current, groupTagRemoved: [] as string[], task: taskResult };
+    return { business: businessResult, contact: contactResult, tags: current, groupTagRemoved: [] as string[], task: taskResult, workflow };
   const removed = await zap.step<Row>(
     'Remove Tags from Contact (every group tag of the shop)',
     'creates',
@@ -145,6 +156,7 @@ const runSync = async (zap: ZapRunner, data: Row, m: SyncMappings, registered: D
     tags: tags.tags as string[],
     groupTagRemoved: (removed.tagsRemoved ?? []) as string[],
     task: taskResult,
+    workflow,
   };
 };
 
@@ -166,8 +178,8 @@ export const syncCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: 
   );
 };
 
-/** Flow 2 (Ecwid app recipe) — one New or Updated Customer item of the Ecwid app → the same steps. */
-export const syncPolledCustomer = async (zap: ZapRunner, customer: Row, settings: RecipeSettings) =>
+/** Flow 2 (Ecwid app recipe) — one New or Updated Customer item of the Ecwid app → the same steps (+ the optional welcome workflow). */
+export const syncPolledCustomer = async (zap: ZapRunner, customer: Row, settings: RecipeSettings, automation: AutomationSettings = {}) =>
   runSync(
     zap,
     { customer },
@@ -179,19 +191,32 @@ export const syncPolledCustomer = async (zap: ZapRunner, customer: Row, settings
     },
     DateTime.fromISO(String(customer.registeredAt ?? ''), { setZone: true }),
     settings,
+    automation,
   );
 
 /** Flow 3 — an Ecwid customer deleted → Find Contact → Filter (exactly one match) → delete (tasks first) or archive. */
 export const removeCustomer = async (zap: ZapRunner, event: EcwidEvent, settings: RecipeSettings, mode: 'delete' | 'archive' = 'delete') =>
   runRemoval(zap, { webhook: event.webhook }, 'Find Contact (Ecwid id, then email)', removalSearchMapping(settings), mode);
 
-/** Flow 3 (Ecwid app recipe) — one Deleted Customer item → Find Contact by the Ecwid id custom field → Filter → delete or archive. */
+/**
+ * Flow 3 (Ecwid app recipe) — one Deleted Customer item → Find Contact by the Ecwid id custom field → Filter →
+ * (optional) the profile and the automation stop → delete or archive.
+ */
 export const removeDeletedCustomer = async (
   zap: ZapRunner,
   deleted: Row,
   settings: RecipeSettings,
   mode: 'delete' | 'archive' = 'delete',
-) => runRemoval(zap, { deleted }, 'Find Contact (by the Ecwid Customer ID field)', appRemovalSearchMapping(settings), mode);
+  extra: RemovalExtras = {},
+) => runRemoval(zap, { deleted }, 'Find Contact (by the Ecwid Customer ID field)', appRemovalSearchMapping(settings), mode, extra);
+
+/** Optional steps of flow 3 between the Filter and the delete or archive, all on the contact Find Contact found. */
+export interface RemovalExtras {
+  /** Find Contact by ID: the profile (tasks, notes) kept in the Zap's history before the contact changes. */
+  profile?: boolean;
+  /** Remove Contact from All Campaigns, then from each chosen workflow (recipes/ecwid-automation.ts). */
+  automation?: AutomationSettings;
+}
 
 const runRemoval = async (
   zap: ZapRunner,
@@ -199,6 +224,7 @@ const runRemoval = async (
   searchName: string,
   searchMapping: Record<string, unknown>,
   mode: 'delete' | 'archive',
+  extra: RemovalExtras = {},
 ) => {
   const found = await zap.step<Row[]>(searchName, 'searches', 'find_contact', mapFields(searchMapping, data));
   const contact = found[0];
@@ -211,6 +237,9 @@ const runRemoval = async (
     return { removed: false as const, reason };
   }
   data.contact = contact;
+  // Contact ← Find Contact's id, as every later step maps it.
+  const profile = extra.profile ? await profilePull(zap, String(contact!.id)) : undefined;
+  const automations = extra.automation ? await stopAutomations(zap, data, extra.automation) : undefined;
   if (mode === 'archive') {
     const archived = await zap.step<Row>(
       'Archive Contact (tag + complete open tasks)',
@@ -218,7 +247,7 @@ const runRemoval = async (
       'archive_contact',
       mapFields(removalArchiveMapping(), data),
     );
-    return { removed: false as const, archived, reason };
+    return { removed: false as const, archived, reason, contact, profile, automations };
   }
   const deleted = await zap.step<Row>(
     'Delete Contact (its tasks first)',
@@ -226,5 +255,5 @@ const runRemoval = async (
     'delete_contact',
     mapFields(removalDeleteMapping(), data),
   );
-  return { removed: true as const, deleted, reason };
+  return { removed: true as const, deleted, reason, contact, profile, automations };
 };

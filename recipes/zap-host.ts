@@ -26,6 +26,8 @@ export type AppTester = (fn: Perform, bundle: unknown) => Promise<unknown>;
 
 export interface ZapDefinition {
   trigger: Perform;
+  /** The app tester of the trigger's app, if not the host's (the demo's GHL Zaps beside its Ecwid ones). */
+  tester?: AppTester;
   authData: () => Record<string, unknown>;
   inputData?: Record<string, unknown>;
   /** The Zap's steps, once per trigger item. */
@@ -59,7 +61,7 @@ export const startZapHost = async (appTester: AppTester, opts: { concurrent?: bo
       const previous = opts.concurrent ? Promise.resolve() : (queues.get(zap) ?? Promise.resolve());
       run.done = previous.then(async () => {
         try {
-          run.items = (await appTester(def.trigger, {
+          run.items = (await (def.tester ?? appTester)(def.trigger, {
             authData: def.authData(),
             inputData: def.inputData ?? {},
             cleanedRequest: body,

@@ -289,7 +289,8 @@ export class EcwidTriggerRunner {
     if (!op) throw new Error(`The Ecwid app has no trigger ${key}`);
     const before = this.sandbox.requests.length;
     const started = Date.now();
-    const record: StepRecord = { name: `Poll Ecwid: ${key}`, kind: 'triggers', key, input: {}, requests: 0, ms: 0 };
+    const label = (op as { display?: { label?: string } }).display?.label ?? key;
+    const record: StepRecord = { name: `Ecwid Customers: ${label} (poll)`, kind: 'triggers', key, input: {}, requests: 0, ms: 0 };
     this.zap.steps.push(record);
     try {
       const items = (await this.call(op.operation.perform, { authData: this.authData, inputData: {}, meta: {} })) as Array<

@@ -3,7 +3,7 @@
  * tester) against the sandbox over real HTTP on 127.0.0.1, connected through the app's own OAuth
  * code. Assertions are on what GHL (the sandbox state) holds afterwards.
  */
-import { runDemo } from '../../recipes/demo.js';
+import { runDemo } from '../../recipes/demo-story.js';
 import { loadEcwidEvent } from '../../recipes/ecwid.js';
 import { profilePull, removeCustomer, settingsFor, syncCustomer } from '../../recipes/flows.js';
 import { ZapRunner } from '../../recipes/zap-runner.js';
