@@ -1,5 +1,5 @@
 /**
- * Helpers of `npm run demo` (recipes/demo.ts): what GHL holds (read from the sandbox's state), the
+ * Helpers of `npm run demo` (recipes/demo-story.ts): what GHL holds (read from the sandbox's state), the
  * one-time GHL set-up a user does by hand, and how a step is printed in the transcript.
  */
 import type { Sandbox } from '../sandbox/server.js';

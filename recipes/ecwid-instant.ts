@@ -18,6 +18,8 @@ import type { ZapRun } from './zap-host.js';
 
 type Op = { operation: Record<string, (z: unknown, b: unknown) => unknown> };
 const op = (key: string) => (EcwidApp.triggers as unknown as Record<string, Op>)[key]!.operation;
+const labelOf = (key: string) =>
+  (EcwidApp.triggers as unknown as Record<string, { display?: { label?: string } }>)[key]?.display?.label ?? key;
 
 /** The three Zaps: flow 2 twice (Zapier: one trigger per Zap; the same steps), flow 3 once. */
 export const ECWID_INSTANT_ZAPS = {
@@ -78,11 +80,12 @@ export const runEcwidInstant = async (w: DemoWorld, settings: RecipeSettings, st
     await w.ecwid.webhooks.flush();
     await w.zapier.settled();
     const runs = w.zapier.runs.slice(before);
+    for (const r of runs) w.log(`   • Ecwid Customers: ${labelOf(r.zap)} — ${r.items?.length ?? 0} item(s)`);
     w.printSteps(false);
     for (const r of runs) {
       const ms = latencyOf(w, r);
       w.log(
-        `   ⏱ ${r.zap}: Ecwid change → GHL write done in ${ms === undefined ? '?' : `${Math.round(ms)} ms`} (trigger: ${r.items?.length ?? 0} item(s)${r.error ? `, error: ${r.error}` : ''})`,
+        `   ⏱ Ecwid change → GHL write done in ${ms === undefined ? '?' : `${Math.round(ms)} ms`}${r.error ? ` (error: ${r.error})` : ''}`,
       );
     }
     return runs;
@@ -145,7 +148,7 @@ export const runEcwidInstant = async (w: DemoWorld, settings: RecipeSettings, st
       events.length === 4 &&
       [...perEvent.values()].every((n) => n === 1) &&
       events.every((e) => e.statuses.join() === '200'),
-    all.map((r) => `${r.zap} ${Math.round(latencyOf(w, r) ?? NaN)} ms`).join('; '),
+    all.map((r) => `${labelOf(r.zap)} ${Math.round(latencyOf(w, r) ?? NaN)} ms`).join('; '),
   );
 
   w.section('A forged and an altered webhook (the body is not signed): neither starts a Zap');

@@ -69,7 +69,7 @@ export const runGhlInstant = async (w: DemoWorld, duplicateEmail: string) => {
     });
     contactId = res.body.contact?.id as string;
   });
-  log(`   • GHL: New Contact (Instant) — fired ${created.firedAfter} ms after the contact was created in GHL`);
+  log(`   • GHL Contacts: New Contact (Instant) — fired ${created.firedAfter} ms after the contact was created in GHL`);
   log(`       got:  ${JSON.stringify({ id: created.item?.id, name: created.item?.name, email: created.item?.email })}`);
   w.printSteps();
   check(
@@ -93,7 +93,7 @@ export const runGhlInstant = async (w: DemoWorld, duplicateEmail: string) => {
   const gone = [...ghl.state.contacts.values()].find((c) => c.email === duplicateEmail)!;
   const deletion = await runOf('contact_deleted_instant', () => w.inGhl('DELETE', `/contacts/${gone.id}`));
   const deleted = deletion.item;
-  log(`   • GHL: Contact Deleted (Instant) — fired ${deletion.firedAfter} ms after the deletion in GHL`);
+  log(`   • GHL Contacts: Contact Deleted (Instant) — fired ${deletion.firedAfter} ms after the deletion in GHL`);
   log(`       got:  ${JSON.stringify({ id: deleted?.id, name: deleted?.name, email: deleted?.email, deletedAt: deleted?.deletedAt })}`);
   check(
     'a deletion in GHL starts the Zap with the details the contact had',
@@ -104,7 +104,7 @@ export const runGhlInstant = async (w: DemoWorld, duplicateEmail: string) => {
   section('Instant Zap — Contact Tag Added (Instant), tag "vip"');
   await turnOn('contact_tag_added_instant');
   const tagged = await runOf('contact_tag_added_instant', () => w.inGhl('POST', `/contacts/${contactId}/tags`, { tags: ['vip'] }));
-  log(`   • GHL: Contact Tag Added (Instant) — fired ${tagged.firedAfter} ms after the tag was added in GHL`);
+  log(`   • GHL Contacts: Contact Tag Added (Instant) — fired ${tagged.firedAfter} ms after the tag was added in GHL`);
   log(`       got:  ${JSON.stringify({ id: tagged.item?.id, name: tagged.item?.name, tag: tagged.item?.tag })}`);
   const other = await runOf('contact_tag_added_instant', () => w.inGhl('POST', `/contacts/${contactId}/tags`, { tags: ['newsletter'] }));
   check(
