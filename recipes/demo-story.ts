@@ -55,9 +55,11 @@ export const runDemo = async (log: Log = () => undefined, options: { accessToken
   };
   log();
   log(
-    `── Summary: ${checks.filter((c) => c.ok).length}/${checks.length} checks passed; ${zap.steps.filter((s) => s.kind !== 'filter').length} Zap steps; ${result.requests} GHL requests (incl. OAuth); ${result.refreshes} token refresh(es)`,
+    `── Summary: ${checks.filter((c) => c.ok).length}/${checks.length} checks passed; ${zap.steps.filter((s) => s.kind !== 'filter').length} Zap steps; ${result.requests} GHL requests (incl. OAuth, the relay's token checks and ${w.userRequests} by the GHL user by hand); ${result.refreshes} token refresh(es)`,
   );
-  log(`   ${w.ecwid.requests.length} Ecwid requests (incl. OAuth); ${zap.steps.filter((st) => st.kind === 'triggers').length} polls`);
+  log(
+    `   ${w.ecwid.requests.length} Ecwid requests (incl. OAuth and the relay's token checks); ${zap.steps.filter((st) => st.kind === 'triggers').length} polls`,
+  );
   for (const flow of ['connect', 'poll', 'sync', 'profile', 'removal', 'instant', 'ecwid-instant', 'demo']) {
     const mine = checks.filter((c) => c.flow === flow);
     if (mine.length)

@@ -44,6 +44,8 @@ export interface DemoWorld {
   printSteps(mapped?: boolean): void;
   /** A user working in GHL itself (not through a Zap): the sandbox's API with a token of its own. */
   inGhl(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** How many GHL requests the GHL user sent by hand (not the app's). */
+  readonly userRequests: number;
   /**
    * A change in the Ecwid store, at least a second after the previous one: Ecwid's `updated` has
    * whole seconds and the New or Updated Customer trigger's id is the customer id plus that time,
@@ -87,6 +89,7 @@ export const startDemoWorld = async (log: Log, opts: { accessTokenTtlSeconds?: n
   const checks: Check[] = [];
   let printed = 0;
   let lastEcwidChange = 0;
+  let userRequests = 0;
 
   return {
     ghl,
@@ -114,9 +117,13 @@ export const startDemoWorld = async (log: Log, opts: { accessTokenTtlSeconds?: n
       }
       printed = zap.steps.length;
     },
+    get userRequests() {
+      return userRequests;
+    },
     // A token of the user's own per change (the demo expires the app's tokens on purpose, not the user's).
-    inGhl: (method, path, body) =>
-      fetch(`${ghl.url}${path}`, {
+    inGhl: async (method, path, body) => {
+      userRequests += 1;
+      const r = await fetch(`${ghl.url}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${ghl.issueTokens().access_token}`,
@@ -125,7 +132,9 @@ export const startDemoWorld = async (log: Log, opts: { accessTokenTtlSeconds?: n
           accept: 'application/json',
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })),
+      });
+      return { status: r.status, body: (await r.json()) as any };
+    },
     inEcwid: async (change) => {
       const wait = Math.floor(lastEcwidChange / 1000) * 1000 + 1000 - ecwid.state.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
