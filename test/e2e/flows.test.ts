@@ -3,6 +3,7 @@
  * tester) against the sandbox over real HTTP on 127.0.0.1, connected through the app's own OAuth
  * code. Assertions are on what GHL (the sandbox state) holds afterwards.
  */
+import { readFileSync } from 'node:fs';
 import { runDemo } from '../../recipes/demo-story.js';
 import { loadEcwidEvent } from '../../recipes/ecwid.js';
 import { profilePull, removeCustomer, settingsFor, syncCustomer } from '../../recipes/flows.js';
@@ -264,6 +265,24 @@ describe('npm run demo', () => {
     // Flows 2 and 3 also ran from Ecwid's webhooks through the relay, each event timed (issue 18).
     expect(result.checks.filter((c) => c.flow === 'ecwid-instant').map((c) => c.ok)).toEqual([true, true, true, true, true, true, true]);
     expect(lines.filter((l) => /⏱ Ecwid change → GHL write done in \d+ ms/.test(l))).toHaveLength(4);
+    // Each step is named once (no "[key]" beside its name), and docs/recipes.md's tables list it by that name (issue 22).
+    expect(lines.filter((l) => /^ {3}• .*\[\w+\]/.test(l))).toEqual([]);
+    const stepNames = new Set(
+      lines.flatMap((l) => {
+        const m = /^ {3}• (.*?)(?: \(\d+ requests?, \d+ ms\).*| — .*)?$/.exec(l);
+        return m
+          ? [
+              m[1]!
+                .replace(/: (search|create|update)$/, '')
+                .replace(/ \(poll\)$/, '')
+                .replace(/ecwid-group:\w+$/, 'ecwid-group:{{Customer Group}}'),
+            ]
+          : [];
+      }),
+    );
+    const recipes = readFileSync('docs/recipes.md', 'utf8');
+    expect([...stepNames].filter((n) => !recipes.includes(`**${n}**`))).toEqual([]);
+    expect(stepNames.size).toBe(23);
     sandbox = await startSandbox();
     // The whole demo (polling flows, GHL's and Ecwid's instant flows) on a loaded 2-core machine.
   }, 180_000);
