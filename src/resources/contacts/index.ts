@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { DEFAULT_THROTTLE_DELAY_SECONDS, duplicateContactId, ghlErrorFor, zapierMessage } from '../http/errors.js';
-import { ghl, path, type GhlClient } from '../http/ghl.js';
+import { DEFAULT_THROTTLE_DELAY_SECONDS, duplicateContactId, ghlErrorFor, zapierMessage } from '../../http/errors.js';
+import { ghl, path, type GhlClient } from '../../http/ghl.js';
 import type {
   Appointment,
   Contact,
@@ -18,13 +18,13 @@ import type {
   Task,
   UpdateContactRequest,
   UpdateContactResponse,
-} from '../ghl/types.js';
-import { InvalidInputError, type InputReader } from '../lib/input.js';
-import { action, pollingTrigger, search, type InputField, type OutputField, type ResourceOperations } from '../operations/define.js';
-import contactSample from '../samples/contact.json' with { type: 'json' };
-import taskSample from '../samples/task.json' with { type: 'json' };
-import noteSample from '../samples/note.json' with { type: 'json' };
-import { isNotFoundResponse, newestFirst } from './contactRecords.js';
+} from '../../ghl/types.js';
+import { InvalidInputError, type InputReader } from '../../lib/input.js';
+import { action, pollingTrigger, search, type InputField, type OutputField, type ResourceOperations } from '../../operations/define.js';
+import contactSample from '../../samples/contact.json' with { type: 'json' };
+import taskSample from '../../samples/task.json' with { type: 'json' };
+import noteSample from '../../samples/note.json' with { type: 'json' };
+import { isNotFoundResponse, newestFirst } from './records.js';
 import {
   customFieldIdField,
   customFieldInputs,
@@ -32,9 +32,9 @@ import {
   customFieldOutputFields,
   customFieldsBody,
   withCustomFieldsByName,
-} from './customFields.js';
-import { businessIdField, contactIdField, tagsField, userIdField } from './fields.js';
-import { contactOutputFields, isoDate, mostRecentTask, nextOpenTask, toAppointment, toContact, toNote, toTask } from './shapes.js';
+} from '../customFields.js';
+import { businessIdField, contactIdField, tagsField, userIdField } from '../shared/inputFields.js';
+import { contactOutputFields, isoDate, mostRecentTask, nextOpenTask, toAppointment, toContact, toNote, toTask } from '../shared/outputs.js';
 
 /**
  * Contacts: GHL's `/contacts/*` endpoints (docs/ghl-api.md §2):

@@ -1,7 +1,7 @@
-import type { ContactTagsResponse, LocationTagsResponse } from '../ghl/types.js';
-import { path } from '../http/ghl.js';
-import { action, pollingTrigger, type OutputField, type ResourceOperations } from '../operations/define.js';
-import { contactIdField, tagsField } from './fields.js';
+import type { ContactTagsResponse, LocationTagsResponse } from '../../ghl/types.js';
+import { path } from '../../http/ghl.js';
+import { action, pollingTrigger, type OutputField, type ResourceOperations } from '../../operations/define.js';
+import { contactIdField, tagsField } from '../shared/inputFields.js';
 
 /**
  * Tags: GHL's `POST /contacts/:contactId/tags` (add, §2.19), `DELETE /contacts/:contactId/tags`
