@@ -13,7 +13,8 @@ import {
   type ZapierTrigger,
 } from '../operations/define.js';
 import { getContactTasks } from './contacts/records.js';
-import { hydrateContactProfile, newContact, newOrUpdatedContact } from './contacts/index.js';
+import { hydrateContactProfile } from './contacts/profile.js';
+import { newContact, newOrUpdatedContact } from './contacts/triggers.js';
 import { CUSTOM_FIELDS_BY_NAME, hydrateCustomFieldsByName } from './customFields.js';
 import { contactIdField } from './shared/inputFields.js';
 import { newAppointment } from './appointments.js';

@@ -5,7 +5,7 @@ import { path, type GhlClient } from '../../http/ghl.js';
 import { InvalidInputError } from '../../lib/input.js';
 import { action, type ResourceOperations } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
-import { readCommonFields, standardFields } from './index.js';
+import { readCommonFields, standardFields } from './detailFields.js';
 import { customFieldInputs, customFieldsBody } from '../customFields.js';
 import { tagsField, userIdField } from '../shared/inputFields.js';
 import { contactOutputFields, toContact } from '../shared/outputs.js';

@@ -1,6 +1,6 @@
 import { pollingTrigger, type ResourceOperations } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
-import { POLL_PAGE_SIZE, searchContacts } from '../contacts/index.js';
+import { POLL_PAGE_SIZE, searchContacts } from '../contacts/requests.js';
 import { tagsField } from '../shared/inputFields.js';
 import { contactOutputFields, toContact } from '../shared/outputs.js';
 
