@@ -1,6 +1,6 @@
 import type { ZObject } from 'zapier-platform-core';
 import type { Business } from '../../ghl/types.js';
-import type { components as BusinessesSpec } from '../../ghl/generated/businesses.js';
+import type { components as BusinessesSpec } from '../../../openapi/types/businesses.js';
 import { path } from '../../http/ghl.js';
 import { InvalidInputError, type InputReader } from '../../lib/input.js';
 import { action, type InputField } from '../../operations/define.js';
