@@ -1,4 +1,4 @@
-import { LOCATION_ID, create, ghlApi, perform, rejectsWith } from '../helpers.js';
+import { LOCATION_ID, create, ghlApi, perform, rejectsWith } from '../../helpers.js';
 
 const ID = 'nmFmQEsNgz6AVpgLVUJ0';
 const OTHER = 'qFSqySFkVvNzOSqgGqFi';

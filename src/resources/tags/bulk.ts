@@ -1,8 +1,8 @@
-import type { BulkTagsBody, BulkTagsItem, BulkTagsResponse } from '../ghl/automationTypes.js';
-import { path } from '../http/ghl.js';
-import { InvalidInputError } from '../lib/input.js';
-import { action, type ResourceOperations } from '../operations/define.js';
-import { tagsField } from './fields.js';
+import type { BulkTagsBody, BulkTagsItem, BulkTagsResponse } from '../../ghl/automationTypes.js';
+import { path } from '../../http/ghl.js';
+import { InvalidInputError } from '../../lib/input.js';
+import { action, type ResourceOperations } from '../../operations/define.js';
+import { tagsField } from '../shared/inputFields.js';
 
 /**
  * Tags on several contacts at once: `POST /contacts/bulk/tags/update/{type}` (`type` = `add` or

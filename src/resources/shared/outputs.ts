@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Appointment, Contact, Note, Task } from '../ghl/types.js';
-import type { OutputField } from '../operations/define.js';
+import type { Appointment, Contact, Note, Task } from '../../ghl/types.js';
+import type { OutputField } from '../../operations/define.js';
 
 /**
  * Post-receive hooks: GHL objects → what a Zap step outputs. Each output keeps GHL's own field

@@ -1,4 +1,4 @@
-import { LOCATION_ID, ghlApi, perform, rejectsWith, trigger } from '../helpers.js';
+import { LOCATION_ID, ghlApi, perform, rejectsWith, trigger } from '../../helpers.js';
 
 const contact = (id: string, tags: string[], dateUpdated: string) => ({
   id,

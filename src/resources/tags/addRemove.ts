@@ -1,41 +1,12 @@
-import type { ContactTagsResponse, LocationTagsResponse } from '../ghl/types.js';
-import { path } from '../http/ghl.js';
-import { action, pollingTrigger, type OutputField, type ResourceOperations } from '../operations/define.js';
-import { contactIdField, tagsField } from './fields.js';
+import type { ContactTagsResponse } from '../../ghl/types.js';
+import { path } from '../../http/ghl.js';
+import { action, type OutputField } from '../../operations/define.js';
+import { contactIdField, tagsField } from '../shared/inputFields.js';
 
 /**
- * Tags: GHL's `POST /contacts/:contactId/tags` (add, docs/ghl-api.md §2.19), `DELETE /contacts/:contactId/tags`
- * (remove, a DELETE with a JSON body, §2.20) and `GET /locations/:locationId/tags` (the sub-account's
- * tags, §2.25) for the hidden `tag_list` dropdown. Both tag endpoints take tag *names*, so the
- * dropdown's value is the name.
+ * Add Tags to Contact (`POST /contacts/:contactId/tags`, docs/ghl-api.md §2.19) and Remove Tags from
+ * Contact (`DELETE /contacts/:contactId/tags`, a DELETE with a JSON body, §2.20).
  */
-
-// ---- Hidden dropdown ----
-
-export const tagList = pollingTrigger({
-  key: 'tag_list',
-  endpoints: ['GET /locations/{locationId}/tags'],
-  noun: 'Tag',
-  label: 'Tag List',
-  description: 'Triggers when a tag is added to the sub-account; lists tags for dropdowns.',
-  hidden: true,
-  inputFields: [],
-  parse: () => ({}),
-  perform: async ({ api, locationId }) => {
-    const res = await api.get<LocationTagsResponse>(path`/locations/${locationId}/tags`);
-    const seen = new Set<string>();
-    const out: Array<{ id: string; name: string; tagId?: string }> = [];
-    for (const t of res.data.tags ?? []) {
-      const name = t.name?.trim();
-      if (!name || seen.has(name)) continue;
-      seen.add(name);
-      out.push({ id: name, name, ...(t.id ? { tagId: t.id } : {}) });
-    }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
-  },
-});
-
-// ---- Actions ----
 
 /**
  * GHL answers both tag calls with the contact's tags after the change and what the call changed:
@@ -109,9 +80,3 @@ export const removeTagsFromContact = action({
     return { ...out, tagsRemoved: stringList(res.data.tagsRemoved) ?? input.tags.filter((t) => !has(out.tags, t)) };
   },
 });
-
-export const tagsOperations: ResourceOperations = {
-  triggers: [tagList],
-  searches: [],
-  creates: [addTagsToContact, removeTagsFromContact],
-};

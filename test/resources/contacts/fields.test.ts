@@ -1,8 +1,8 @@
 import nock from 'nock';
-import App from '../../index.js';
-import { LOCATION_ID, appTester, authData, create, ghlApi, perform, search, trigger } from '../helpers.js';
-import { toContact } from '../../src/resources/shapes.js';
-import { recorded } from '../recordings/recordings.js';
+import App from '../../../index.js';
+import { LOCATION_ID, appTester, authData, create, ghlApi, perform, search, trigger } from '../../helpers.js';
+import { toContact } from '../../../src/resources/shared/outputs.js';
+import { recorded } from '../../recordings/recordings.js';
 
 /**
  * What a no-code user sees (issue 10): the fields GHL really returns, custom fields by their GHL

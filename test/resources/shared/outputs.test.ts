@@ -12,7 +12,7 @@ import {
   toContact,
   toNote,
   toTask,
-} from '../../src/resources/shapes.js';
+} from '../../../src/resources/shared/outputs.js';
 
 describe('isoDate (post-receive date normalisation)', () => {
   it('keeps ISO strings that carry a zone as they are', () => {

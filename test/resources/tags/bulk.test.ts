@@ -1,4 +1,4 @@
-import { LOCATION_ID, create, ghlApi, perform, rejectsWith } from '../helpers.js';
+import { LOCATION_ID, create, ghlApi, perform, rejectsWith } from '../../helpers.js';
 
 const A = 'nmFmQEsNgz6AVpgLVUJ0';
 const B = 'qFSqySFkVvNzOSqgGqFi';

@@ -1,4 +1,4 @@
-import type { InputField } from '../operations/define.js';
+import type { InputField } from '../../operations/define.js';
 
 /**
  * Input fields shared by several nouns. ID fields always come with a dropdown (`dynamic`, a hidden

@@ -1,14 +1,14 @@
-import type { UpsertContactBody, UpsertContactResponse } from '../ghl/automationTypes.js';
-import type { ContactTagsResponse, DuplicateContactResponse } from '../ghl/types.js';
-import { ghlErrorFor, ghlMessage } from '../http/errors.js';
-import { path, type GhlClient } from '../http/ghl.js';
-import { InvalidInputError } from '../lib/input.js';
-import { action, type ResourceOperations } from '../operations/define.js';
-import contactSample from '../samples/contact.json' with { type: 'json' };
-import { readCommonFields, standardFields } from './contacts.js';
-import { customFieldInputs, customFieldsBody } from './customFields.js';
-import { tagsField, userIdField } from './fields.js';
-import { contactOutputFields, toContact } from './shapes.js';
+import type { UpsertContactBody, UpsertContactResponse } from '../../ghl/automationTypes.js';
+import type { ContactTagsResponse, DuplicateContactResponse } from '../../ghl/types.js';
+import { ghlErrorFor, ghlMessage } from '../../http/errors.js';
+import { path, type GhlClient } from '../../http/ghl.js';
+import { InvalidInputError } from '../../lib/input.js';
+import { action, type ResourceOperations } from '../../operations/define.js';
+import contactSample from '../../samples/contact.json' with { type: 'json' };
+import { readCommonFields, standardFields } from './detailFields.js';
+import { customFieldInputs, customFieldsBody } from '../customFields.js';
+import { tagsField, userIdField } from '../shared/inputFields.js';
+import { contactOutputFields, toContact } from '../shared/outputs.js';
 
 /**
  * Create or Update Contact: `POST /contacts/upsert` (docs/ghl-api.md §2.23, `contacts.write`) finds the
