@@ -11,7 +11,7 @@ import { byName, FIND_PAGE_SIZE, isContactNotFound, searchContacts } from './req
 
 /**
  * Find Contact by ID (the contact profile) and Find Contact (by custom field value, email, phone or
- * search text: `POST /contacts/search` §2.21, `GET /contacts/search/duplicate` §2.22).
+ * search text: `POST /contacts/search` docs/ghl-api.md §2.21, `GET /contacts/search/duplicate` §2.22).
  */
 
 export const findContactById = search({
