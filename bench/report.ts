@@ -224,18 +224,18 @@ export const renderMarkdown = (res: Results): string => {
   return `${out.join('\n')}\n`;
 };
 
-/** The README's copy of the goals table (between `<!-- BENCH-GOALS -->` markers), or undefined without markers. */
-export const withReadmeGoals = (readme: string, res: Results): string | undefined => {
+/** docs/performance.md's copy of the goals table (between `<!-- BENCH-GOALS -->` markers), or undefined without markers. */
+export const withGoalsTable = (doc: string, res: Results): string | undefined => {
   const start = '<!-- BENCH-GOALS -->';
   const end = '<!-- /BENCH-GOALS -->';
-  const i = readme.indexOf(start);
-  const j = readme.indexOf(end);
+  const i = doc.indexOf(start);
+  const j = doc.indexOf(end);
   if (i < 0 || j < i) return undefined;
   const { environment: env } = res;
   const block = [
-    `Latest run (${res.generatedAt.slice(0, 10)}, ${env.cpus} × ${env.cpuModel}, Node ${env.node}, ${Math.round(res.durationSeconds)} s; all tables in [bench/results/latest.md](bench/results/latest.md)):`,
+    `Latest run (${res.generatedAt.slice(0, 10)}, ${env.cpus} × ${env.cpuModel}, Node ${env.node}, ${Math.round(res.durationSeconds)} s; all tables in [bench/results/latest.md](../bench/results/latest.md)):`,
     '',
     goalsTable(res.goals),
   ].join('\n');
-  return `${readme.slice(0, i + start.length)}\n${block}\n${readme.slice(j)}`;
+  return `${doc.slice(0, i + start.length)}\n${block}\n${doc.slice(j)}`;
 };

@@ -1,7 +1,7 @@
 /**
  * Ecwid by Lightspeed → GHL: the field mappings of the three Zap recipes, written the way a user
  * fills in the Zap editor — each input is a template over the trigger's (or an earlier step's)
- * output. Step numbers are those of the README's recipe tables (step 1 is the Catch Hook). Ecwid
+ * output. Step numbers are those of the recipe tables in docs/recipes.md (step 1 is the Catch Hook). Ecwid
  * shapes follow its REST API v3 customer object and webhook body
  * (Ecwid's public REST API v3 reference, docs.ecwid.com: customers and webhooks; docs/ecwid-app.md); the fixtures are in fixtures/ecwid/.
  */
@@ -193,7 +193,7 @@ export const removalArchiveMapping = () => ({ contactId: '{{contact.id}}', tag: 
 
 // ---- Recipes 2 and 3 with the Ecwid Customers app (ecwid/): its triggers' flat, labelled outputs ----
 // `customer` is the New or Updated Customer output (ecwid/src/resources/shape.ts), `deleted` the
-// Deleted Customer output. These are the recipes the README recommends; the webhook mappings above
+// Deleted Customer output. These are the recipes docs/recipes.md recommends; the webhook mappings above
 // are the instant alternative.
 
 /** Flow 2, step 3 — Find or Create Contact: the search half (Ecwid id first, then email). */

@@ -27,7 +27,7 @@ export const requestTimeoutMs = (): number => {
 
 /**
  * OAuth scopes the app asks for, each needed by at least one operation.
- * The README's "Scopes" table says which operation needs which; test/operations/endpoints.test.ts
+ * The "Scopes" table of docs/development.md says which operation needs which; test/operations/endpoints.test.ts
  * checks that every scope an operation's endpoints need (per the OpenAPI files) is here, and
  * test/config.test.ts that nothing here goes unused.
  */

@@ -28,7 +28,7 @@ export const requestTimeoutMs = (): number => {
 };
 
 /**
- * OAuth scopes the app asks for, and nothing more (README "Ecwid app: scopes" says why each):
+ * OAuth scopes the app asks for, and nothing more (docs/ecwid-app.md "Scopes" says why each):
  * - `read_store_profile`: GET /profile (connection test and label) and GET /customers/deleted
  *   (Ecwid grants it to every app anyway);
  * - `read_customers`: GET /customers and GET /customers/{id}.

@@ -43,13 +43,13 @@ interface Declaration<I, O> {
   hidden?: boolean;
   /**
    * The GHL endpoints the operation may call, as `METHOD /path/{param}` exactly as in
-   * openapi/apps/*.json: documents the operation (README table with scopes) and is checked
+   * openapi/apps/*.json: documents the operation (docs/operations.md's table, with scopes) and is checked
    * against the spec by test/operations/endpoints.test.ts.
    */
   endpoints: string[];
   /**
    * Instead of `endpoints`: the operation calls a path the user enters (API Request), and this says
-   * where (README table). Such an operation declares no endpoints.
+   * where (docs/operations.md's table). Such an operation declares no endpoints.
    */
   anyEndpoint?: string;
   inputFields: Array<InputField | DynamicInputFields>;

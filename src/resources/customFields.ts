@@ -15,7 +15,7 @@ import { pollingTrigger, type InputField, type OutputField, type ResourceOperati
  *   what responses carry, and it survives a rename of the field in GHL (a `fieldKey` does not
  *   exist on responses, GHL issue #177).
  * - Values are sent as `{ id, fieldValue }` (decision and sources in `CustomFieldValueInput`,
- *   src/ghl/types.ts, and the README's "What GHL really sends"). GHL merges custom fields by id, so only
+ *   src/ghl/types.ts, and docs/ghl-recordings.md). GHL merges custom fields by id, so only
  *   the fields the user filled in are sent; an empty input is never sent (it would not clear
  *   the value reliably and must never wipe one by accident).
  * - FILE_UPLOAD and SIGNATURE fields get no input: GHL stores an uploaded-file object there,

@@ -4,7 +4,7 @@ import { action, pollingTrigger, type OutputField, type ResourceOperations } fro
 import { contactIdField, tagsField } from './fields.js';
 
 /**
- * Tags: GHL's `POST /contacts/:contactId/tags` (add, §2.19), `DELETE /contacts/:contactId/tags`
+ * Tags: GHL's `POST /contacts/:contactId/tags` (add, docs/ghl-api.md §2.19), `DELETE /contacts/:contactId/tags`
  * (remove, a DELETE with a JSON body, §2.20) and `GET /locations/:locationId/tags` (the sub-account's
  * tags, §2.25) for the hidden `tag_list` dropdown. Both tag endpoints take tag *names*, so the
  * dropdown's value is the name.

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { END, START } from '../../scripts/readme-operations.js';
+import { END, OPERATIONS_DOC, START } from '../../scripts/operations-table.js';
 
 /**
  * Every non-deprecated operation of GHL's Contacts spec is reachable from a step a user can see:
- * its `METHOD /path` is listed in a row of the README's generated operations table (which leaves
+ * its `METHOD /path` is listed in a row of the generated operations table in docs/operations.md (which leaves
  * hidden dropdown triggers out, and test/readme.test.ts keeps in sync with the app).
  */
 type Spec = { paths: Record<string, Record<string, { operationId?: string; deprecated?: boolean }>> };
@@ -15,8 +15,8 @@ const operations = Object.entries(spec.paths).flatMap(([p, methods]) =>
     .map(([m, op]) => ({ endpoint: `${m.toUpperCase()} ${p}`, operationId: op.operationId as string })),
 );
 
-const readme = readFileSync('README.md', 'utf8');
-const table = readme.slice(readme.indexOf(START), readme.indexOf(END));
+const doc = readFileSync(OPERATIONS_DOC, 'utf8');
+const table = doc.slice(doc.indexOf(START), doc.indexOf(END));
 const visibleRows = table.split('\n').filter((l) => /^\| (trigger|search|action) \| \*\*/.test(l));
 
 describe('Contacts API coverage', () => {
@@ -25,7 +25,7 @@ describe('Contacts API coverage', () => {
   });
 
   it.each(operations.map((o) => [o.operationId, o.endpoint] as const))(
-    '%s (%s) is used by a visible step in the README table',
+    '%s (%s) is used by a visible step in the operations table',
     (_id, endpoint) => {
       const rows = visibleRows.filter((r) => r.includes(`\`${endpoint}\``));
       expect({ endpoint, rows: rows.length > 0 }).toEqual({ endpoint, rows: true });

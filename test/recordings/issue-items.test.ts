@@ -7,7 +7,7 @@ import { syncUpdateMapping } from '../../recipes/ecwid.js';
 
 /**
  * Issue 10's ten numbered items, each pinned with GHL's recorded or reported answer
- * (fixtures/ghl-recordings/, SOURCE.md there; the README's "What GHL really sends").
+ * (fixtures/ghl-recordings/, SOURCE.md there; docs/ghl-recordings.md).
  */
 
 const searchAnswer = (contacts: unknown[]) => ({ contacts, total: contacts.length, traceId: 'tr-1' });

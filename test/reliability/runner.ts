@@ -352,6 +352,6 @@ export const formatTable = (file: MatrixFile): string => {
   return lines.join('\n');
 };
 
-/** The expected result of every case, in words (the README's and the issue note's matrix). */
+/** The expected result of every case, in words (docs/reliability.md's and the issue note's matrix). */
 export const formatExpectations = (cases: MatrixCase[] = MATRIX): string =>
   cases.map((c) => `${c.id} [${c.group}]\n  fault:      ${c.fault}\n  operations: ${c.operations}\n  expected:   ${c.expected}`).join('\n');

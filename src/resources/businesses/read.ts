@@ -10,7 +10,7 @@ import { contactOutputFields, toContact } from '../shapes.js';
 import { BUSINESS_PAGE_SIZE, toBusiness } from './shape.js';
 
 /**
- * Businesses: GHL's `GET /businesses/?locationId=` (the sub-account's businesses, §2.25) for the
+ * Businesses: GHL's `GET /businesses/?locationId=` (the sub-account's businesses, docs/ghl-api.md §2.25) for the
  * hidden `business_list` dropdown, and `GET /contacts/business/:businessId` (§2.15) for Find
  * Contacts in Business.
  */

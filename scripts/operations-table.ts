@@ -1,6 +1,6 @@
 /**
- * The README's operations table, generated from the app definition so the docs cannot drift:
- * `npm run docs` rewrites it; test/readme.test.ts fails when it is out of date.
+ * The operations table of docs/operations.md, generated from the app definition so the docs cannot
+ * drift: `npm run docs` rewrites it; test/readme.test.ts fails when it is out of date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import App from '../index.js';
@@ -44,13 +44,15 @@ export const operationsTable = (): string => {
 export const START = '<!-- OPERATIONS-TABLE -->';
 export const END = '<!-- /OPERATIONS-TABLE -->';
 
-export const withTable = (readme: string): string => {
+export const OPERATIONS_DOC = 'docs/operations.md';
+
+export const withTable = (doc: string): string => {
   const block = `${START}\n${operationsTable()}\n${END}`;
-  if (readme.includes(END)) return readme.replace(new RegExp(`${START}[\\s\\S]*?${END}`), block);
-  return readme.replace(START, block);
+  if (doc.includes(END)) return doc.replace(new RegExp(`${START}[\\s\\S]*?${END}`), block);
+  return doc.replace(START, block);
 };
 
-if (process.argv[1]?.endsWith('readme-operations.ts')) {
-  writeFileSync('README.md', withTable(readFileSync('README.md', 'utf8')));
-  console.log('README.md operations table updated');
+if (process.argv[1]?.endsWith('operations-table.ts')) {
+  writeFileSync(OPERATIONS_DOC, withTable(readFileSync(OPERATIONS_DOC, 'utf8')));
+  console.log(`${OPERATIONS_DOC} operations table updated`);
 }
