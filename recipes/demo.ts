@@ -16,7 +16,7 @@ import { profilePull, removeDeletedCustomer, settingsFor, syncPolledCustomer } f
 import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
 import { runInstantZap } from '../relay/demo.js';
 import { runEcwidInstant } from './ecwid-instant.js';
-import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../sandbox/automation.js';
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../sandbox/state/automation.js';
 import { startWelcomeWorkflow, stopAutomations } from './ecwid-automation.js';
 import {
   HEARD_ABOUT_US,

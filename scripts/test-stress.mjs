@@ -24,7 +24,7 @@ export const TIMING_FILES = [
   'test/sandbox/limits-faults.test.ts',
   'test/sandbox/webhooks.test.ts',
   'test/sandbox/oauth.test.ts',
-  'test/sandbox/search.test.ts',
+  'test/sandbox/handlers/search.test.ts',
   'test/relay/crash.test.ts',
   'test/relay/relay.test.ts',
   'test/reliability/transport.test.ts',

@@ -51,7 +51,7 @@ export type Appointment = C['GetEventSchema'];
  *   object, so they do not show that `field_value` is refused.
  * - The recordings write no custom field, so they cannot decide; `value` (mastanley13/GoHighLevel-MCP#14)
  *   is one report without a source. Responses always use `{ id, value }` (spec CustomFieldSchema).
- * The sandbox accepts `fieldValue`, `field_value` and `value` (sandbox/handlers.ts).
+ * The sandbox accepts `fieldValue`, `field_value` and `value` (sandbox/handlers/contact-records.ts).
  */
 export interface CustomFieldValueInput {
   id: string;

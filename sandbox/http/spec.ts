@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { Operation } from 'openapi-backend';
-import { AUTOMATION_IMPLEMENTED, patchAutomationSpec } from './automation.js';
-import { BUSINESS_WRITES_IMPLEMENTED } from './businesses.js';
+import { HANDLERS } from '../handlers/index.js';
 
 /** Spec file (without .json) per first path segment. */
 export const SPEC_BY_SEGMENT: Record<string, string> = {
@@ -23,44 +22,15 @@ export const SPEC_BY_SEGMENT: Record<string, string> = {
   campaigns: 'campaigns',
 };
 
-/** operationIds (per spec file) that the sandbox implements. */
-export const IMPLEMENTED: Record<string, string[]> = {
-  contacts: [
-    'get-contacts',
-    'create-contact',
-    'get-contact',
-    'update-contact',
-    'delete-contact',
-    'upsert-contact',
-    'search-contacts-advanced',
-    'get-duplicate-contact',
-    'get-contacts-by-businessId',
-    'add-tags',
-    'remove-tags',
-    'add-remove-contact-from-business',
-    'get-all-tasks',
-    'create-task',
-    'get-task',
-    'update-task',
-    'delete-task',
-    'update-task-completed',
-    'get-all-notes',
-    'create-note',
-    'get-note',
-    'update-note',
-    'delete-note',
-    'get-appointments-for-contact',
-    ...(AUTOMATION_IMPLEMENTED['contacts'] ?? []),
-  ],
-  locations: ['get-location', 'get-location-tags', 'get-custom-fields', 'task-search'],
-  users: ['get-user-by-location', 'search-users'],
-  businesses: ['get-businesses-by-location', 'get-business', ...BUSINESS_WRITES_IMPLEMENTED],
-  calendars: ['get-appointment'],
-  oauth: ['get-access-token'],
-  'custom-fields': [],
-  workflows: AUTOMATION_IMPLEMENTED['workflows'] ?? [],
-  campaigns: AUTOMATION_IMPLEMENTED['campaigns'] ?? [],
-};
+/**
+ * operationIds (per spec file) that the sandbox implements: those of the handlers, and the token
+ * endpoint (http/api-pipeline.ts answers it before any handler).
+ */
+export const IMPLEMENTED: Record<string, string[]> = { oauth: ['get-access-token'] };
+for (const key of Object.keys(HANDLERS)) {
+  const [spec, id] = key.split(':') as [string, string];
+  (IMPLEMENTED[spec] ??= []).push(id);
+}
 
 /** Flat list `<spec>:<operationId>` of implemented operations (for spec-coverage reports). */
 export function implementedOperations(): string[] {
@@ -96,7 +66,10 @@ function inlineExternalRefs(node: Json, common: JsonObject): Json {
  * - `dateOfBirth` is declared `type: object` but the real API takes strings ("1990-09-25").
  * - custom field `field_value` is declared `type: object` for NUMERICAL/MONETORY/FILE, but numbers are sent;
  *   custom field items may use `key` instead of `id`, and `value`/`fieldValue` instead of `field_value`
- *   (docs/ghl-api.md §2.16), so `required: ["id"]` is dropped (the sandbox checks id/key itself).
+ *   (docs/ghl-api.md §2.16), so `required: ["id"]` is dropped (the sandbox checks id/key itself);
+ * - the bulk-tags path has a `{type}` segment that the spec does not declare as a parameter
+ *   (docs/ghl-api.md §2.24), so every request would fail validation with "property type should not
+ *   exist": declared as GHL's docs describe it.
  */
 function patchSpec(name: string, doc: JsonObject): void {
   // Collection paths are declared with a trailing slash (`/contacts/`); openapi-backend strips the
@@ -106,9 +79,17 @@ function patchSpec(name: string, doc: JsonObject): void {
     for (const [p, v] of Object.entries(doc['paths'])) paths[p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p] = v;
     doc['paths'] = paths;
   }
-  patchAutomationSpec(name, doc);
   const schemas = isObj(doc['components']) && isObj(doc['components']['schemas']) ? doc['components']['schemas'] : {};
   if (name === 'contacts') {
+    const bulkTags = (doc['paths'] as Record<string, Record<string, { parameters?: unknown[] }>> | undefined)?.[
+      '/contacts/bulk/tags/update/{type}'
+    ]?.['post'];
+    if (bulkTags) {
+      bulkTags.parameters = [
+        ...(bulkTags.parameters ?? []),
+        { name: 'type', in: 'path', required: true, description: 'add or remove', schema: { type: 'string', enum: ['add', 'remove'] } },
+      ];
+    }
     // The live PUT accepts companyName, which the spec's UpdateContactDto leaves out (highlevel-api-docs#314:
     // only gender, locationId, id and the *LowerCase fields are refused).
     const update = schemas['UpdateContactDto'];

@@ -1,6 +1,6 @@
-import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../../sandbox/automation.js';
-import { implementedOperations, startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { allowLocalhost, call } from './helpers.js';
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../../../sandbox/state/automation.js';
+import { implementedOperations, startSandbox, type Sandbox } from '../../../sandbox/server.js';
+import { allowLocalhost, call } from '../helpers.js';
 
 allowLocalhost();
 

@@ -1,6 +1,6 @@
-import { startSandbox } from '../../sandbox/server.js';
-import type { Sandbox } from '../../sandbox/server.js';
-import { allowLocalhost, call } from './helpers.js';
+import { startSandbox } from '../../../sandbox/server.js';
+import type { Sandbox } from '../../../sandbox/server.js';
+import { allowLocalhost, call } from '../helpers.js';
 
 allowLocalhost();
 
