@@ -9,7 +9,7 @@ export default tseslint.config(
       'coverage/',
       'reports/',
       '.stryker-tmp*/',
-      'src/ghl/generated/',
+      'openapi/types/',
       'zapierwrapper.*',
       'ecwid/dist/',
       'ecwid/build/',

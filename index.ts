@@ -6,21 +6,23 @@ import { byKey, type ResourceOperations } from './src/operations/define.js';
 import { apiRequestOperations } from './src/resources/apiRequest.js';
 import { appointmentsOperations } from './src/resources/appointments.js';
 import { businessSearchOrCreates, businessesOperations } from './src/resources/businesses/index.js';
-import { contactOperations, contactSearchOrCreates, hydrateContactProfile } from './src/resources/contacts.js';
+import {
+  contactOperations,
+  contactSearchOrCreates,
+  contactUpsertOperations,
+  hydrateContactProfile,
+} from './src/resources/contacts/index.js';
 import { customFieldsOperations, hydrateCustomFieldsByName } from './src/resources/customFields.js';
 import { instantOperations } from './src/resources/instant.js';
 import { notesOperations } from './src/resources/notes.js';
-import { tagsOperations } from './src/resources/tags.js';
+import { bulkTagsOperations, tagTriggerOperations, tagsOperations } from './src/resources/tags/index.js';
 import { taskSearchOrCreates, tasksOperations } from './src/resources/tasks.js';
 import { usersOperations } from './src/resources/users.js';
 import { campaignsOperations } from './src/resources/campaigns.js';
-import { contactUpsertOperations } from './src/resources/contactUpsert.js';
 import { followersOperations } from './src/resources/followers.js';
-import { tagTriggerOperations } from './src/resources/tagTrigger.js';
-import { bulkTagsOperations } from './src/resources/tagsBulk.js';
 import { workflowsOperations } from './src/resources/workflows.js';
 
-/** Every GHL noun declares its operations in src/resources/<noun>.ts; this file only gathers them. */
+/** Every GHL noun declares its operations in src/resources/<noun>.ts (or <noun>/index.ts when it has several files); this file only gathers them. */
 const resources: ResourceOperations[] = [
   contactOperations,
   tasksOperations,

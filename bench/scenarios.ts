@@ -8,7 +8,7 @@
  */
 import App from '../index.js';
 import type { ZapRunner } from '../recipes/zap-runner.js';
-import { SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../sandbox/automation.js';
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../sandbox/state/automation.js';
 import type { Sandbox } from '../sandbox/server.js';
 
 export type Kind = 'triggers' | 'searches' | 'creates';

@@ -4,7 +4,7 @@
  * once (Zapier's replays change nothing), then flow 1 pulls the contact's profile after the access
  * token expired. Every id a step uses comes from the trigger's item or an earlier step's output.
  */
-import { automationOf, SEED_WORKFLOWS } from '../sandbox/automation.js';
+import { automationOf, SEED_WORKFLOWS } from '../sandbox/state/automation.js';
 import type { AutomationSettings } from './ecwid-automation.js';
 import type { RecipeSettings } from './ecwid.js';
 import { loadEcwidEvent } from './ecwid.js';

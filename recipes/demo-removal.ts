@@ -5,7 +5,7 @@
  * customer GHL never had; and one someone imported into GHL twice. What the shop or a GHL user does
  * by hand is done in the stores; every id a Zap step uses comes from the trigger or an earlier step.
  */
-import { automationOf, SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../sandbox/automation.js';
+import { automationOf, SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../sandbox/state/automation.js';
 import { contactsWithEcwidId, tasksOf } from './demo-helpers.js';
 import type { DemoWorld } from './demo-world.js';
 import type { RecipeSettings } from './ecwid.js';

@@ -3,9 +3,9 @@
  * POST /oauth/token (form-encoded) for authorization_code and refresh_token grants with rotation.
  */
 import crypto from 'node:crypto';
-import type { AccessTokenRecord, AuthCodeRecord, RefreshTokenRecord, SandboxState, TokenGrant, TokenResponse } from './state.js';
-import { ALL_SCOPES } from './state.js';
-import { HttpError } from './handlers.js';
+import type { AccessTokenRecord, AuthCodeRecord, RefreshTokenRecord, TokenGrant, TokenResponse } from './state/records.js';
+import { ALL_SCOPES, type SandboxState } from './state/sandbox-state.js';
+import { HttpError } from './http/errors.js';
 
 const CODE_TTL_MS = 10 * 60 * 1000;
 

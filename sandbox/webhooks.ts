@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import type { Appointment, Contact, Note, SandboxState, Task } from './state.js';
+import type { Appointment, Contact, Note, Task } from './state/records.js';
+import type { SandboxState } from './state/sandbox-state.js';
 
 /**
  * The sandbox's app-level webhooks (docs/ghl-webhooks.md): every change an API call makes is sent,

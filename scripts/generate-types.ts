@@ -1,7 +1,9 @@
 /**
- * `npm run generate:types`: src/ghl/generated/<name>.ts from every openapi/apps/<name>.json, through
+ * `npm run generate:types`: openapi/types/<name>.d.ts from every openapi/apps/<name>.json, through
  * openapi-typescript's own command (so the output is exactly what its CLI writes). CI regenerates
- * and fails on a diff. A script rather than a shell loop so that it runs on Windows too.
+ * and fails on a diff. Declarations only (`.d.ts`, imported with `import type`): nothing of them is
+ * compiled into dist/ or the Zapier zip, and they sit beside the specs they come from, not in src/.
+ * A script rather than a shell loop so that it runs on Windows too.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +22,7 @@ const specs = fs
   .filter((f) => f.endsWith('.json'))
   .sort();
 for (const spec of specs) {
-  const out = path.join('src', 'ghl', 'generated', spec.replace(/\.json$/, '.ts'));
+  const out = path.join('openapi', 'types', spec.replace(/\.json$/, '.d.ts'));
   const res = spawnSync(process.execPath, [cli, path.join('openapi', 'apps', spec), '-o', out], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],

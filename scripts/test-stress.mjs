@@ -24,17 +24,17 @@ export const TIMING_FILES = [
   'test/sandbox/limits-faults.test.ts',
   'test/sandbox/webhooks.test.ts',
   'test/sandbox/oauth.test.ts',
-  'test/sandbox/search.test.ts',
+  'test/sandbox/handlers/search.test.ts',
   'test/relay/crash.test.ts',
   'test/relay/relay.test.ts',
   'test/reliability/transport.test.ts',
   'test/reliability/scenarios.test.ts',
   'test/reliability/secrets.test.ts',
-  'test/resources/contacts.test.ts',
+  'test/resources/contacts/',
   'ecwid/test/e2e/sandbox.test.ts',
 ];
 /** CI's short form: without the harness-based files, which take minutes (the full form covers them). */
-export const SHORT_FILES = TIMING_FILES.filter((f) => !f.startsWith('test/reliability/') && f !== 'test/resources/contacts.test.ts');
+export const SHORT_FILES = TIMING_FILES.filter((f) => !f.startsWith('test/reliability/') && f !== 'test/resources/contacts/');
 
 const args = process.argv.slice(2);
 const take = (flag, fallback) => {

@@ -12,13 +12,14 @@ import {
   type Sample,
   type ZapierTrigger,
 } from '../operations/define.js';
-import { getContactTasks } from './contactRecords.js';
-import { hydrateContactProfile, newContact, newOrUpdatedContact } from './contacts.js';
+import { getContactTasks } from './contacts/records.js';
+import { hydrateContactProfile } from './contacts/profile.js';
+import { newContact, newOrUpdatedContact } from './contacts/triggers.js';
 import { CUSTOM_FIELDS_BY_NAME, hydrateCustomFieldsByName } from './customFields.js';
-import { contactIdField } from './fields.js';
+import { contactIdField } from './shared/inputFields.js';
 import { newAppointment } from './appointments.js';
 import { newNote } from './notes.js';
-import { contactOutputFields, isoDate, toAppointment, toContact, toNote, toTask, type TaskOutput } from './shapes.js';
+import { contactOutputFields, isoDate, toAppointment, toContact, toNote, toTask, type TaskOutput } from './shared/outputs.js';
 import { newTask, taskCompleted, toCompletion } from './tasks.js';
 
 /**

@@ -4,9 +4,9 @@ import { InvalidInputError } from '../lib/input.js';
 import type { CreateTaskBody, LocationTaskSearchBody, SearchedTasksResponse, Task, UpdateTaskBody } from '../ghl/types.js';
 import { action, pollingTrigger, search, type OperationContext, type OutputField, type ResourceOperations } from '../operations/define.js';
 import taskSample from '../samples/task.json' with { type: 'json' };
-import { containsText, getContactTasks, newestFirst } from './contactRecords.js';
-import { contactIdField, taskIdField, userIdField } from './fields.js';
-import { taskOutputFields, toTask, type TaskOutput } from './shapes.js';
+import { containsText, getContactTasks, newestFirst } from './contacts/records.js';
+import { contactIdField, taskIdField, userIdField } from './shared/inputFields.js';
+import { taskOutputFields, toTask, type TaskOutput } from './shared/outputs.js';
 
 /**
  * Tasks: `/contacts/:contactId/tasks/*` (docs/ghl-api.md §2.2–2.7) and the location-wide task search

@@ -2,7 +2,7 @@
  * Issue 11's steps end to end: the app's real operations against the sandbox over real HTTP,
  * with the GHL behaviours the sandbox imitates (upsert drops, re-entry, drafts, tag polling).
  */
-import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../../sandbox/automation.js';
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS, automationOf } from '../../sandbox/state/automation.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { loadEcwidEvent } from '../../recipes/ecwid.js';
 import { startWelcomeWorkflow, stopAutomations } from '../../recipes/ecwid-automation.js';

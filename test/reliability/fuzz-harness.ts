@@ -7,9 +7,10 @@
 import zapier from 'zapier-platform-core';
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import { addGhlHeaders, mapGhlErrors } from '../../src/http/middleware.js';
-import { HANDLERS, HttpError } from '../../sandbox/handlers.js';
-import { loadSpecs, matchRoute, validateRequest, type LoadedSpec } from '../../sandbox/spec.js';
-import { SandboxState } from '../../sandbox/state.js';
+import { HANDLERS } from '../../sandbox/handlers/index.js';
+import { HttpError } from '../../sandbox/http/errors.js';
+import { loadSpecs, matchRoute, validateRequest, type LoadedSpec } from '../../sandbox/http/spec.js';
+import { SandboxState } from '../../sandbox/state/sandbox-state.js';
 
 /** What GHL ids look like (the app's own rule, src/lib/input.ts); the location id is one too. */
 const ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -10,7 +10,7 @@
  *
  * Seeded and reproducible: FUZZ_SEED=<n> (default below) and FUZZ_RUNS=<total> (default 10,000).
  */
-import { SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../../sandbox/automation.js';
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../../sandbox/state/automation.js';
 import fc from 'fast-check';
 import App from '../../index.js';
 import { anyEndpointOperations } from '../../src/operations/define.js';

@@ -7,11 +7,11 @@
  * Plain TypeScript (no jest): `npm run matrix` runs it under tsx, test/reliability/*.test.ts under jest.
  */
 import App from '../../index.js';
-import { automationSnapshot } from '../../sandbox/automation.js';
+import { automationSnapshot } from '../../sandbox/state/automation.js';
 import { ZapRunner } from '../../recipes/zap-runner.js';
 import { issueTokenPair } from '../../sandbox/oauth.js';
 import { startSandbox, type RequestLogEntry, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
-import type { RefreshTokenRecord } from '../../sandbox/state.js';
+import type { RefreshTokenRecord } from '../../sandbox/state/records.js';
 import { allOperations, seedIds, withRefs, type OpSpec, type SeedIds } from './ops.js';
 
 /** Marks the requests a timeout case shortened (lower case: as the sandbox logs headers). */

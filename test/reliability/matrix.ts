@@ -12,7 +12,7 @@
  *   exactly the data one fault-free run leaves (nothing lost, nothing duplicated).
  */
 import { DAILY_LIMIT_DELAY_SECONDS, DEFAULT_THROTTLE_DELAY_SECONDS } from '../../src/http/errors.js';
-import type { RefreshTokenRecord } from '../../sandbox/state.js';
+import type { RefreshTokenRecord } from '../../sandbox/state/records.js';
 import type { Baseline, Harness, RequestInfo, RunRecord } from './harness.js';
 import { MISSING_ID, type OpSpec } from './ops.js';
 

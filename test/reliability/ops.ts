@@ -8,9 +8,9 @@ import App from '../../index.js';
 import { loadEcwidEvent, type EcwidEvent } from '../../recipes/ecwid.js';
 import { profilePull, removeCustomer, settingsFor, syncCustomer } from '../../recipes/flows.js';
 import type { ZapRunner } from '../../recipes/zap-runner.js';
-import { SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../../sandbox/automation.js';
+import { SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../../sandbox/state/automation.js';
 import type { Sandbox } from '../../sandbox/server.js';
-import type { SandboxState } from '../../sandbox/state.js';
+import type { SandboxState } from '../../sandbox/state/sandbox-state.js';
 
 export type StepKind = 'triggers' | 'searches' | 'creates';
 export type OpKind = StepKind | 'searchOrCreates' | 'hydrators' | 'flows';

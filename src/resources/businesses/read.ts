@@ -4,13 +4,13 @@ import { path } from '../../http/ghl.js';
 import { InvalidInputError } from '../../lib/input.js';
 import { pollingTrigger, search } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
-import { isNotFoundResponse } from '../contactRecords.js';
-import { businessIdField } from '../fields.js';
-import { contactOutputFields, toContact } from '../shapes.js';
+import { isNotFoundResponse } from '../contacts/records.js';
+import { businessIdField } from '../shared/inputFields.js';
+import { contactOutputFields, toContact } from '../shared/outputs.js';
 import { BUSINESS_PAGE_SIZE, toBusiness } from './shape.js';
 
 /**
- * Businesses: GHL's `GET /businesses/?locationId=` (the sub-account's businesses, §2.25) for the
+ * Businesses: GHL's `GET /businesses/?locationId=` (the sub-account's businesses, docs/ghl-api.md §2.25) for the
  * hidden `business_list` dropdown, and `GET /contacts/business/:businessId` (§2.15) for Find
  * Contacts in Business.
  */

@@ -1,11 +1,11 @@
 import type { ZObject } from 'zapier-platform-core';
 import type { Business } from '../../ghl/types.js';
-import type { components as BusinessesSpec } from '../../ghl/generated/businesses.js';
+import type { components as BusinessesSpec } from '../../../openapi/types/businesses.js';
 import { path } from '../../http/ghl.js';
 import { InvalidInputError, type InputReader } from '../../lib/input.js';
 import { action, type InputField } from '../../operations/define.js';
 import businessSample from '../../samples/business.json' with { type: 'json' };
-import { businessIdField } from '../fields.js';
+import { businessIdField } from '../shared/inputFields.js';
 import { BUSINESS_NAME_MAX } from './find.js';
 import { businessOutputFields, businessesNamed, toBusiness } from './shape.js';
 
