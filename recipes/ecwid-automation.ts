@@ -1,6 +1,6 @@
 /**
- * Optional steps of the Ecwid recipes that use issue 11's operations (kept apart from ecwid.ts and
- * flows.ts so the two can be merged independently; flows.ts can call these after its own steps):
+ * Optional steps of the Ecwid recipes that use issue 11's operations (flows.ts runs them inside a
+ * Zap run when its settings choose a workflow, mapped from the contact the run found or created):
  * - flow 2, an optional step after the welcome task — Add Contact to Workflow: start the shop's welcome workflow for the contact
  *   (a replay, or a customer.updated event, does not enrol again while the workflow's "Allow
  *   re-entry" is off, GHL's default);
