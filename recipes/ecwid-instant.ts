@@ -65,6 +65,8 @@ export const runEcwidInstant = async (w: DemoWorld, settings: RecipeSettings, st
   const check = (what: string, ok: boolean, detail?: string) => w.check('ecwid-instant', what, ok, detail);
   const contactsOf = (ecwidId: number) => contactsWithEcwidId(w.ghl, settings.ecwidIdFieldId, String(ecwidId));
   w.section('Flows 2 and 3 from Ecwid webhooks: Ecwid sandbox → relay (POST /webhooks/ecwid) → instant triggers → GHL');
+  // The store's webhooks so far have reached the relay before any Ecwid Zap subscribes: no Zap starts for them.
+  await w.ecwid.webhooks.flush();
   await switchOnInstantZaps(w, settings);
   w.log(
     `   the polling Zaps are off; 3 instant Zaps on (New Customer, Customer Updated, Customer Deleted (Instant)): ${(await w.relay.store.stats()).subscriptions} subscriptions at the relay, each token checked with one GET /${w.ecwid.state.store.id}/profile`,

@@ -44,6 +44,8 @@ export const runGhlInstant = async (w: DemoWorld, duplicateEmail: string) => {
   };
 
   section('Instant Zap — GHL webhook → relay → Zapier REST hook (New Contact (Instant) → Create Task)');
+  // The webhooks of the story so far have reached the relay before any GHL Zap subscribes: no Zap starts for them.
+  await ghl.webhooks.flush();
   const sub = await turnOn('new_contact_instant', async (item) => {
     // Contact ← the trigger's Contact ID.
     await zap.step('Create Task (welcome call)', 'creates', 'create_task', {
