@@ -247,7 +247,7 @@ const runRemoval = async (
       'archive_contact',
       mapFields(removalArchiveMapping(), data),
     );
-    return { removed: false as const, archived, reason, contact, profile, automations };
+    return { removed: false as const, archived, reason, profile, automations };
   }
   const deleted = await zap.step<Row>(
     'Delete Contact (its tasks first)',
@@ -255,5 +255,5 @@ const runRemoval = async (
     'delete_contact',
     mapFields(removalDeleteMapping(), data),
   );
-  return { removed: true as const, deleted, reason, contact, profile, automations };
+  return { removed: true as const, deleted, reason, profile, automations };
 };
