@@ -117,6 +117,8 @@ describe('per hook URL: pacing and 429 (relay/deliver.ts)', () => {
     await clock.advance(1000);
     await arrived('/a 3');
     expect(seen).toEqual(['/a 1', '/b 1', '/a 2', '/b 2', '/a 3']);
+    // Counted once the hook's 200 is read and the delivery completed, a moment after its arrival.
+    await waitFor('five deliveries counted', () => relay.deliverer.log.delivered === 5);
     expect(relay.deliverer.log).toEqual({ delivered: 5, retried: 0, gone: 0, dead: 0 });
   });
 
@@ -139,6 +141,7 @@ describe('per hook URL: pacing and 429 (relay/deliver.ts)', () => {
     await clock.advance(1_000);
     await waitFor('both deliveries to /a', () => seen.length === 5);
     expect(seen.slice(3).sort()).toEqual(['/a 1', '/a 2']);
+    await waitFor('four deliveries counted', () => relay.deliverer.log.delivered === 4);
     expect(relay.deliverer.log).toEqual({ delivered: 4, retried: 1, gone: 0, dead: 0 });
     expect(relay.counters.deliveryFailures).toEqual({ http_4xx: 1 });
   });
