@@ -51,6 +51,13 @@ export class Deliverer {
    * it is skipped here, so one process never sends the same delivery twice at once.
    */
   private sending = new Set<string>();
+  /**
+   * Slots taken by claimed deliveries (at most `concurrency`). A slot is given back as soon as the
+   * hook has answered, before the outcome is written (complete, retryAt …): the next claim overlaps
+   * that round trip instead of following it. The delivery stays in `sending` and `inFlight` until
+   * its outcome is written, and its lease keeps other relays off it.
+   */
+  private busy = 0;
   private running = false;
   private runDone: Promise<void> = Promise.resolve();
   private again = false;
@@ -97,7 +104,7 @@ export class Deliverer {
     try {
       do {
         this.again = false;
-        const free = this.cfg.concurrency - this.inFlight.size;
+        const free = this.cfg.concurrency - this.busy;
         if (free <= 0) break;
         // The lease outlives one attempt, so no other relay takes the row while it is in flight.
         const t = this.now();
@@ -107,11 +114,20 @@ export class Deliverer {
         for (const d of batch) {
           if (this.sending.has(d.id)) continue;
           this.sending.add(d.id);
-          const p = this.sendWhenAllowed(d)
+          this.busy += 1;
+          let released = false;
+          const release = () => {
+            if (released) return;
+            released = true;
+            this.busy -= 1;
+            this.kick();
+          };
+          const p = this.sendWhenAllowed(d, release)
             .catch((e: unknown) => this.logger.error({ deliveryId: d.id, error: (e as Error).message }, 'delivery bookkeeping failed'))
             .finally(() => {
               this.sending.delete(d.id);
               this.inFlight.delete(p);
+              release();
               this.kick();
             });
           this.inFlight.add(p);
@@ -131,7 +147,7 @@ export class Deliverer {
   /** Deliveries given up in a row per subscription (a success resets it). */
   private deadInARow = new Map<string, number>();
 
-  private async sendWhenAllowed(d: Delivery): Promise<void> {
+  private async sendWhenAllowed(d: Delivery, release: () => void): Promise<void> {
     const t = this.now();
     const s = this.targets.get(d.targetUrl) ?? { next: 0, blockedUntil: 0 };
     const at = Math.max(t, s.next, s.blockedUntil);
@@ -145,10 +161,11 @@ export class Deliverer {
     this.targets.set(d.targetUrl, s);
     if (this.targets.size > 10_000) this.targets.delete(this.targets.keys().next().value as string);
     if (at > t) await new Promise((r) => setTimeout(r, at - t));
-    await this.send(d);
+    await this.send(d, release);
   }
 
-  private async send(d: Delivery): Promise<void> {
+  /** `release` gives the slot back once the hook has answered; what follows it up to the first `await` (the 429 pause) is in place before the next claim. */
+  private async send(d: Delivery, release: () => void): Promise<void> {
     let status = 0;
     let retryAfter: number | undefined;
     let error = '';
@@ -171,6 +188,7 @@ export class Deliverer {
     } catch (e) {
       error = (e as Error).name === 'TimeoutError' ? `timeout after ${this.cfg.deliveryTimeoutMs} ms` : (e as Error).message;
     }
+    release();
     if (status >= 200 && status < 300) {
       await this.store.complete(d.id);
       this.deadInARow.delete(d.subscriptionId);

@@ -27,27 +27,43 @@ export class Refusal extends HttpFailure {
   }
 }
 
-export const readBody = (req: http.IncomingMessage, limit: number): Promise<Buffer> =>
+const tooLarge = (limit: number) => new Refusal(413, 'too_large', `Body larger than ${limit} bytes`);
+
+/** A declared Content-Length over `limit`: refused before a byte is read (server.ts then closes the connection). */
+export const refuseDeclaredSize = (req: http.IncomingMessage, limit: number): void => {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+};
+
+/**
+ * Reads a body of at most `limit` bytes, counting as it comes (a chunked body has no declared
+ * size), and hands each chunk to `onChunk` (a streaming signature check). Past the limit it stops
+ * reading at once and rejects; the rest is never read: the answer closes the connection (server.ts).
+ */
+export const readBody = (req: http.IncomingMessage, limit: number, onChunk: (chunk: Buffer) => void = () => undefined): Promise<Buffer> =>
   new Promise((resolve, reject) => {
-    const tooLarge = () => new Refusal(413, 'too_large', `Body larger than ${limit} bytes`);
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      // Not read at all: the answer closes the connection (server.ts) instead of draining a huge body.
-      reject(tooLarge());
+    try {
+      refuseDeclaredSize(req, limit);
+    } catch (e) {
+      reject(e);
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(tooLarge());
-        req.destroy();
+        // Not req.destroy(): that would close the socket before the 413 is written.
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge(limit));
         return;
       }
+      onChunk(c);
       chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks, size)));
     req.on('error', reject);
   });
 

@@ -7,7 +7,7 @@ import { RelayCounters } from './counters.js';
 import { Deliverer } from './deliver.js';
 import { LocationClocks } from './fairness.js';
 import { checkSubscribeSecret, TokenChecks } from './guard.js';
-import { bearer, HttpFailure, parseObject, readBody, Refusal } from './http.js';
+import { bearer, HttpFailure, parseObject, readBody, Refusal, refuseDeclaredSize } from './http.js';
 import { createLog, type RelayLog } from './log.js';
 import { RelayMetrics } from './metrics.js';
 import { openStore } from './open-store.js';
@@ -118,8 +118,14 @@ export async function startRelay(cfg: RelayConfig, opts: RelayOptions = {}): Pro
     let locationId = '';
     let raw: Buffer | undefined;
     try {
-      raw = await readBody(req, cfg.maxBodyBytes);
-      source.verify(raw, req.headers);
+      // Cheap refusals first, from the headers alone: a declared size over the limit (413) and a
+      // signature header that is missing or cannot be one (401). The body is then counted as it
+      // comes (413 at the limit) and fed to the signature check; nothing is parsed or stored before
+      // the check passes.
+      refuseDeclaredSize(req, cfg.maxBodyBytes);
+      const verifier = source.startVerify(req.headers);
+      raw = await readBody(req, cfg.maxBodyBytes, (chunk) => verifier.update(chunk));
+      verifier.finish(raw);
       const parsed = source.parse(raw, parseObject(raw), now());
       if ('ignore' in parsed) {
         ({ type, locationId } = parsed);

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { RelayConfig } from '../config.js';
 import { HttpFailure, Refusal, type Headers } from '../http.js';
-import type { ParseResult, WebhookSource } from './source.js';
+import type { BodyVerifier, ParseResult, WebhookSource } from './source.js';
 
 /**
  * Ecwid's webhooks (docs/ecwid-instant.md): one URL per app, set by Ecwid on the app owner's
@@ -52,20 +52,25 @@ export const ecwidSource = (cfg: Pick<RelayConfig, 'ecwidClientSecret' | 'ecwidA
   subscribableEvents: ECWID_EVENTS,
   tokenName: 'Ecwid',
 
-  /** The signature covers `eventCreated` and `eventId` only, so they are read from the body here. */
-  verify(raw: Buffer, headers: Headers): void {
-    const body = object(raw);
+  /** The signature covers `eventCreated` and `eventId` only, so they are read from the body at `finish`. */
+  startVerify(headers: Headers): BodyVerifier {
     const given = header(headers, 'x-ecwid-webhook-signature')?.trim();
     if (!given) throw new Refusal(401, 'bad_signature', 'No X-Ecwid-Webhook-Signature header');
-    const { eventId, eventCreated } = body;
-    if (typeof eventId !== 'string' || !EVENT_ID.test(eventId) || typeof eventCreated !== 'number' || !Number.isInteger(eventCreated)) {
-      throw new Refusal(401, 'bad_signature', 'No "eventId" and "eventCreated" to check X-Ecwid-Webhook-Signature against');
-    }
-    const expected = Buffer.from(ecwidSignature(cfg.ecwidClientSecret ?? '', eventCreated, eventId), 'base64');
-    const actual = Buffer.from(given, 'base64');
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-      throw new Refusal(401, 'bad_signature', 'X-Ecwid-Webhook-Signature does not match eventCreated.eventId');
-    }
+    return {
+      update: () => undefined,
+      finish: (raw) => {
+        const body = object(raw);
+        const { eventId, eventCreated } = body;
+        if (typeof eventId !== 'string' || !EVENT_ID.test(eventId) || typeof eventCreated !== 'number' || !Number.isInteger(eventCreated)) {
+          throw new Refusal(401, 'bad_signature', 'No "eventId" and "eventCreated" to check X-Ecwid-Webhook-Signature against');
+        }
+        const expected = Buffer.from(ecwidSignature(cfg.ecwidClientSecret ?? '', eventCreated, eventId), 'base64');
+        const actual = Buffer.from(given, 'base64');
+        if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+          throw new Refusal(401, 'bad_signature', 'X-Ecwid-Webhook-Signature does not match eventCreated.eventId');
+        }
+      },
+    };
   },
 
   parse(_raw: Buffer, body: Record<string, unknown>): ParseResult {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { SUBSCRIBABLE_EVENTS, type RelayConfig } from '../config.js';
 import { HttpFailure, Refusal, type Headers } from '../http.js';
-import { checkSignature } from '../signature.js';
+import { startSignatureCheck } from '../signature.js';
 import { contactTagsUpdate } from '../tags.js';
-import type { ParseResult, WebhookSource } from './source.js';
+import type { BodyVerifier, ParseResult, WebhookSource } from './source.js';
 
 /**
  * GHL's marketplace-app webhooks (docs/ghl-webhooks.md): signed with `x-ghl-signature` (Ed25519;
@@ -17,9 +17,17 @@ export const ghlSource = (cfg: RelayConfig): WebhookSource => ({
   name: 'ghl',
   subscribableEvents: SUBSCRIBABLE_EVENTS,
 
-  verify(raw: Buffer, headers: Headers): void {
-    const sig = checkSignature(raw, headers, cfg.keys);
-    if (!sig.ok) throw new Refusal(401, 'bad_signature', `Signature check failed: ${sig.reason}`);
+  startVerify(headers: Headers): BodyVerifier {
+    const refuse = (reason: string) => new Refusal(401, 'bad_signature', `Signature check failed: ${reason}`);
+    const check = startSignatureCheck(headers, cfg.keys);
+    if (!check.ok) throw refuse(check.reason);
+    return {
+      update: (chunk) => check.update(chunk),
+      finish: (raw) => {
+        const sig = check.finish(raw);
+        if (!sig.ok) throw refuse(sig.reason);
+      },
+    };
   },
 
   parse(raw: Buffer, body: Record<string, unknown>, now: number): ParseResult {

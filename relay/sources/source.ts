@@ -23,11 +23,21 @@ export type ParseResult =
   | { event: ParsedWebhook }
   | { ignore: Exclude<WebhookOutcome, 'queued' | 'unrouted' | 'duplicate'>; type: string; locationId: string; why: string };
 
+export interface BodyVerifier {
+  update(chunk: Buffer): void;
+  finish(raw: Buffer): void;
+}
+
 export interface WebhookSource {
   /** `POST /webhooks/<name>`. */
   readonly name: string;
-  /** Throws a Refusal (401) unless the raw body is signed by the sender. */
-  verify(raw: Buffer, headers: Headers): void;
+  /**
+   * Starts the signature check from the headers alone, before the body is read: throws a Refusal
+   * (401) at once when they cannot carry a valid signature. The body's chunks go to `update` as
+   * they arrive; `finish` throws a Refusal (401) unless the whole raw body is signed by the sender.
+   * Nothing is parsed or stored before `finish` returns.
+   */
+  startVerify(headers: Headers): BodyVerifier;
   /** Reads a verified body; throws a Refusal (400) for one the relay cannot use. */
   parse(raw: Buffer, body: Record<string, unknown>, now: number): ParseResult;
   /** Event types a subscription may ask for. */

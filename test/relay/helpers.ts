@@ -62,8 +62,11 @@ export interface Received {
   at: number;
 }
 
+/** What a hook receiver answers: a status, or a status with headers (e.g. a 429's Retry-After). */
+export type HookAnswer = number | { status: number; headers: Record<string, string> };
+
 /** A Zapier hook receiver: records every POST and answers with `respond(n)` (default 200). */
-export const hookReceiver = async (respond: (n: number, r: Received) => number | Promise<number> = () => 200) => {
+export const hookReceiver = async (respond: (n: number, r: Received) => HookAnswer | Promise<HookAnswer> = () => 200) => {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -76,8 +79,9 @@ export const hookReceiver = async (respond: (n: number, r: Received) => number |
         at: performance.timeOrigin + performance.now(),
       };
       received.push(r);
-      void Promise.resolve(respond(received.length, r)).then((status) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
+      void Promise.resolve(respond(received.length, r)).then((answer) => {
+        const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify({ status: status < 300 ? 'success' : 'error' }));
       });
     });

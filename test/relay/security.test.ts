@@ -1,6 +1,7 @@
 import net from 'node:net';
 import nock from 'nock';
 import { loadConfig } from '../../relay/config.js';
+import { memoryLog, type RelayLog } from '../../relay/log.js';
 import { startRelay, type Relay } from '../../relay/server.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { ghlEvent, hookReceiver, postWebhook, relayConfig, testKeys, waitFor } from './helpers.js';
@@ -28,9 +29,12 @@ afterEach(async () => {
   while (open.length) await open.pop()!.close();
 });
 
-const relayWith = async (env: Record<string, string> = {}): Promise<Relay> => {
+const relayWith = async (env: Record<string, string> = {}, log?: RelayLog): Promise<Relay> => {
   nock.enableNetConnect('127.0.0.1');
-  const relay = await startRelay(relayConfig(keys, { RELAY_GHL_API_BASE_URL: sb.url, RELAY_SUBSCRIBE_SECRET: SECRET, ...env }));
+  const relay = await startRelay(
+    relayConfig(keys, { RELAY_GHL_API_BASE_URL: sb.url, RELAY_SUBSCRIBE_SECRET: SECRET, ...env }),
+    log ? { log } : {},
+  );
   open.push(relay);
   return relay;
 };
@@ -141,6 +145,54 @@ describe('slow, oversized and malformed requests', () => {
     expect(big).toMatch(/\r\nConnection: close\r\n/i);
     const nowhere = await rawExchange(relay.url, 'POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n{');
     expect(nowhere).toMatch(/^HTTP\/1\.1 404 /);
+  });
+
+  // A well-formed Ed25519 value (64 bytes) that signs nothing: the relay cannot tell before the body is read.
+  const someSignature = Buffer.alloc(64, 7).toString('base64');
+  const refusals = (lines: Array<Record<string, unknown>>) =>
+    lines.filter((l) => l.msg === 'webhook refused').map(({ reason, status, detail }) => ({ reason, status, detail }));
+
+  test('no signature header, or one that cannot be a signature → 401 before a byte of the body is read; one log line each', async () => {
+    const { lines, log } = memoryLog();
+    // Were the body awaited, the request timeout (408) would answer instead.
+    const relay = await relayWith({ RELAY_REQUEST_TIMEOUT_MS: '1000' }, log);
+    const head = (sig: string) =>
+      `POST /webhooks/ghl HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200000\r\n${sig}\r\n{"type":"ContactCreate","secret-body`;
+    const none = await rawExchange(relay.url, head(''));
+    const notEd25519 = await rawExchange(relay.url, head(`X-GHL-Signature: ${Buffer.from('short').toString('base64')}\r\n`));
+    const strict = await relayWith({ RELAY_REQUEST_TIMEOUT_MS: '1000', RELAY_ACCEPT_LEGACY_SIGNATURE: 'false' }, log);
+    const legacyOff = await rawExchange(strict.url, head(`X-WH-Signature: ${someSignature}\r\n`));
+    for (const answer of [none, notEd25519, legacyOff]) {
+      expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+      expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+    }
+    expect(none).toContain('{"error":"Signature check failed: no x-ghl-signature header"}');
+    expect(refusals(lines)).toEqual([
+      { reason: 'bad_signature', status: 401, detail: 'Signature check failed: no x-ghl-signature header' },
+      { reason: 'bad_signature', status: 401, detail: 'Signature check failed: x-ghl-signature is not an Ed25519 signature' },
+      {
+        reason: 'bad_signature',
+        status: 401,
+        detail: 'Signature check failed: x-wh-signature (legacy RSA) is not accepted; GHL signs with x-ghl-signature',
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('secret-body');
+    expect((await relay.store.stats()).events).toBe(0);
+  });
+
+  test('a body streamed past RELAY_MAX_BODY_BYTES (chunked, no Content-Length) → 413 as soon as it crosses the limit; one log line', async () => {
+    const { lines, log } = memoryLog();
+    const relay = await relayWith({ RELAY_MAX_BODY_BYTES: '1024', RELAY_REQUEST_TIMEOUT_MS: '1000' }, log);
+    const chunk = `258\r\n${'x'.repeat(600)}\r\n`; // 0x258 = 600 bytes; the last chunk is never sent
+    const answer = await rawExchange(
+      relay.url,
+      `POST /webhooks/ghl HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nX-GHL-Signature: ${someSignature}\r\n\r\n${chunk}${chunk}`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+    expect(answer).toContain('{"error":"Body larger than 1024 bytes"}');
+    expect(refusals(lines)).toEqual([{ reason: 'too_large', status: 413, detail: 'Body larger than 1024 bytes' }]);
+    expect(relay.counters.snapshot(Date.now()).refused).toMatchObject({ too_large: 1 });
   });
 
   test('a sender too slow with its headers is cut off (RELAY_REQUEST_TIMEOUT_MS); connections over RELAY_MAX_CONNECTIONS are closed', async () => {

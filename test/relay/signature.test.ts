@@ -1,5 +1,12 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY, checkSignature, parsePublicKey, type SignatureKeys } from '../../relay/signature.js';
+import {
+  GHL_ED25519_PUBLIC_KEY,
+  GHL_RSA_PUBLIC_KEY,
+  checkSignature,
+  parsePublicKey,
+  startSignatureCheck,
+  type SignatureKeys,
+} from '../../relay/signature.js';
 
 /** The webhook signature check at unit level (the relay's HTTP answers to it: test/relay/relay.test.ts). */
 
@@ -160,6 +167,41 @@ describe('checkSignature', () => {
     expect(checkSignature(body, { 'x-ghl-signature': undefined, 'x-wh-signature': [] }, keys)).toEqual({
       ok: false,
       reason: 'no x-ghl-signature header',
+    });
+  });
+});
+
+describe('startSignatureCheck (the relay feeds the body as it arrives)', () => {
+  const chunks = [body.subarray(0, 10), body.subarray(10, 30), body.subarray(30)];
+  const run = (headers: Record<string, string>, parts: Buffer[], whole: Buffer) => {
+    const check = startSignatureCheck(headers, keys);
+    if (!check.ok) return check;
+    parts.forEach((c) => check.update(c));
+    return check.finish(whole);
+  };
+
+  it('answers from the headers alone when they cannot carry a signature', () => {
+    expect(startSignatureCheck({}, keys)).toEqual({ ok: false, reason: 'no x-ghl-signature header' });
+    expect(startSignatureCheck({ 'x-ghl-signature': 'AAAA' }, keys)).toEqual({
+      ok: false,
+      reason: 'x-ghl-signature is not an Ed25519 signature',
+    });
+    expect(startSignatureCheck({ 'x-wh-signature': rsaSig }, { ed25519: ed.publicKey })).toMatchObject({ ok: false });
+  });
+
+  it('RSA-SHA256 hashes the chunks as they come: the verdict is over the chunks, not the buffer given at the end', () => {
+    expect(run({ 'x-wh-signature': rsaSig }, chunks, Buffer.alloc(0))).toEqual({ ok: true, scheme: 'rsa' });
+    expect(run({ 'x-wh-signature': rsaSig }, chunks.slice(0, 2), body)).toEqual({
+      ok: false,
+      reason: 'x-wh-signature does not match the body',
+    });
+  });
+
+  it('Ed25519 signs the whole message: checked at finish over the whole body', () => {
+    expect(run({ 'x-ghl-signature': edSig }, chunks, body)).toEqual({ ok: true, scheme: 'ed25519' });
+    expect(run({ 'x-ghl-signature': edSig }, chunks, body.subarray(1))).toEqual({
+      ok: false,
+      reason: 'x-ghl-signature does not match the body',
     });
   });
 });
