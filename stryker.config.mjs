@@ -25,7 +25,7 @@ export const MODULES = {
   // app, and every related file is loaded again for each mutant.
   'src/http/errors.ts': ['test/http/errors.test.ts', 'test/http/errors.scopes.test.ts'],
   'src/lib/input.ts': ['test/lib/input.test.ts'],
-  'src/resources/shared/outputs.ts': ['test/resources/shared/outputs.test.ts'],
+  'src/resources/common/outputs.ts': ['test/resources/common/outputs.test.ts'],
   'relay/signature.ts': ['test/relay/signature.test.ts'],
   'relay/config.ts': ['test/relay/config.test.ts'],
   'ecwid/src/http/errors.ts': ['ecwid/test/http/errors.test.ts'],

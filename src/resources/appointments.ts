@@ -1,8 +1,8 @@
 import { pollingTrigger, type ResourceOperations } from '../operations/define.js';
 import appointmentSample from '../samples/appointment.json' with { type: 'json' };
 import { getContactAppointments, newestFirst } from './contacts/records.js';
-import { contactIdField } from './shared/inputFields.js';
-import { appointmentOutputFields } from './shared/outputs.js';
+import { contactIdField } from './common/inputFields.js';
+import { appointmentOutputFields } from './common/outputs.js';
 
 /**
  * Appointments of a contact: `GET /contacts/:contactId/appointments` → `{ events }` (docs/ghl-api.md

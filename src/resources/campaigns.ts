@@ -3,7 +3,7 @@ import { path, type GhlClient } from '../http/ghl.js';
 import { action, pollingTrigger, type InputField, type OutputField, type ResourceOperations } from '../operations/define.js';
 import campaignSample from '../samples/campaign.json' with { type: 'json' };
 import { assertSucceeded, dropdownRows, requireItem } from './automations.js';
-import { contactIdField } from './shared/inputFields.js';
+import { contactIdField } from './common/inputFields.js';
 
 /**
  * Campaigns (GHL's older drip sequences; new sub-accounts use workflows): the list

@@ -2,7 +2,7 @@ import type { AddFollowersResponse, RemoveFollowersResponse } from '../ghl/autom
 import { path } from '../http/ghl.js';
 import { InvalidInputError, type InputReader } from '../lib/input.js';
 import { action, type OutputField, type ResourceOperations } from '../operations/define.js';
-import { contactIdField, userIdField } from './shared/inputFields.js';
+import { contactIdField, userIdField } from './common/inputFields.js';
 
 /**
  * Followers: users of the sub-account who follow a contact (notified of its activity besides the

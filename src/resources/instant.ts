@@ -16,10 +16,10 @@ import { getContactTasks } from './contacts/records.js';
 import { hydrateContactProfile } from './contacts/profile.js';
 import { newContact, newOrUpdatedContact } from './contacts/triggers.js';
 import { CUSTOM_FIELDS_BY_NAME, hydrateCustomFieldsByName } from './customFields.js';
-import { contactIdField } from './shared/inputFields.js';
+import { contactIdField } from './common/inputFields.js';
 import { newAppointment } from './appointments.js';
 import { newNote } from './notes.js';
-import { contactOutputFields, isoDate, toAppointment, toContact, toNote, toTask, type TaskOutput } from './shared/outputs.js';
+import { contactOutputFields, isoDate, toAppointment, toContact, toNote, toTask, type TaskOutput } from './common/outputs.js';
 import { newTask, taskCompleted, toCompletion } from './tasks.js';
 
 /**

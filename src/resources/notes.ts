@@ -5,8 +5,8 @@ import type { CreateNoteBody, Note, UpdateNoteBody } from '../ghl/types.js';
 import { action, pollingTrigger, search, type OperationContext, type ResourceOperations } from '../operations/define.js';
 import noteSample from '../samples/note.json' with { type: 'json' };
 import { containsText, getContactNotes, isNotFoundResponse, newestFirst, type MissingContact } from './contacts/records.js';
-import { contactIdField, noteIdField, userIdField } from './shared/inputFields.js';
-import { noteOutputFields, toNote, type NoteOutput } from './shared/outputs.js';
+import { contactIdField, noteIdField, userIdField } from './common/inputFields.js';
+import { noteOutputFields, toNote, type NoteOutput } from './common/outputs.js';
 
 /**
  * Notes: `/contacts/:contactId/notes/*` (docs/ghl-api.md §2.8–2.11). GHL has no location-wide note list

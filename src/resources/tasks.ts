@@ -5,8 +5,8 @@ import type { CreateTaskBody, LocationTaskSearchBody, SearchedTasksResponse, Tas
 import { action, pollingTrigger, search, type OperationContext, type OutputField, type ResourceOperations } from '../operations/define.js';
 import taskSample from '../samples/task.json' with { type: 'json' };
 import { containsText, getContactTasks, newestFirst } from './contacts/records.js';
-import { contactIdField, taskIdField, userIdField } from './shared/inputFields.js';
-import { taskOutputFields, toTask, type TaskOutput } from './shared/outputs.js';
+import { contactIdField, taskIdField, userIdField } from './common/inputFields.js';
+import { taskOutputFields, toTask, type TaskOutput } from './common/outputs.js';
 
 /**
  * Tasks: `/contacts/:contactId/tasks/*` (docs/ghl-api.md §2.2–2.7) and the location-wide task search

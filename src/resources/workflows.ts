@@ -3,7 +3,7 @@ import { path, type GhlClient } from '../http/ghl.js';
 import { action, pollingTrigger, type InputField, type OutputField, type ResourceOperations } from '../operations/define.js';
 import workflowSample from '../samples/workflow.json' with { type: 'json' };
 import { assertSucceeded, dropdownRows, requireItem } from './automations.js';
-import { contactIdField } from './shared/inputFields.js';
+import { contactIdField } from './common/inputFields.js';
 
 /**
  * Workflows: the sub-account's list (`GET /workflows/?locationId`, workflows.json, scope

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import App from '../../index.js';
 import { API, LOCATION_ID, appTester, authData, create, ghlApi, perform, rejectsWith, search, trigger } from '../helpers.js';
-import { toContact } from '../../src/resources/shared/outputs.js';
+import { toContact } from '../../src/resources/common/outputs.js';
 import { recorded, rateLimitHeaders, REC_CONTACT } from './recordings.js';
 import { syncUpdateMapping } from '../../recipes/ecwid.js';
 

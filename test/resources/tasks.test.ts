@@ -1,4 +1,4 @@
-import { toTask as toTaskOutput } from '../../src/resources/shared/outputs.js';
+import { toTask as toTaskOutput } from '../../src/resources/common/outputs.js';
 import nock from 'nock';
 import { LOCATION_ID, create, ghlApi, perform, search, trigger } from '../helpers.js';
 import { rejectsWithAppError } from './zapierErrors.js';

@@ -5,8 +5,8 @@ import { InvalidInputError } from '../../lib/input.js';
 import { pollingTrigger, search } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import { isNotFoundResponse } from '../contacts/records.js';
-import { businessIdField } from '../shared/inputFields.js';
-import { contactOutputFields, toContact } from '../shared/outputs.js';
+import { businessIdField } from '../common/inputFields.js';
+import { contactOutputFields, toContact } from '../common/outputs.js';
 import { BUSINESS_PAGE_SIZE, toBusiness } from './shape.js';
 
 /**

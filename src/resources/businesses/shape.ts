@@ -3,7 +3,7 @@ import type { ZObject } from 'zapier-platform-core';
 import type { GhlClient } from '../../http/ghl.js';
 import { path } from '../../http/ghl.js';
 import type { OutputField } from '../../operations/define.js';
-import { isoDate } from '../shared/outputs.js';
+import { isoDate } from '../common/outputs.js';
 
 /** GHL's largest page of `GET /businesses/` (its `limit` default). */
 export const BUSINESS_PAGE_SIZE = 100;

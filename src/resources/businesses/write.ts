@@ -5,7 +5,7 @@ import { path } from '../../http/ghl.js';
 import { InvalidInputError, type InputReader } from '../../lib/input.js';
 import { action, type InputField } from '../../operations/define.js';
 import businessSample from '../../samples/business.json' with { type: 'json' };
-import { businessIdField } from '../shared/inputFields.js';
+import { businessIdField } from '../common/inputFields.js';
 import { BUSINESS_NAME_MAX } from './find.js';
 import { businessOutputFields, businessesNamed, toBusiness } from './shape.js';
 

@@ -3,7 +3,7 @@ import type { Task } from '../../ghl/types.js';
 import { action } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import taskSample from '../../samples/task.json' with { type: 'json' };
-import { contactIdField } from '../shared/inputFields.js';
+import { contactIdField } from '../common/inputFields.js';
 import { readContactWithTasks, taskRecord } from './requests.js';
 
 /** Archive Contact (the soft removal): a tag and its open tasks completed, nothing deleted. */

@@ -5,8 +5,8 @@ import type { Contact, ContactResponse, CreateContactRequest, CreateContactRespo
 import { action } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import { customFieldInputsForCreate, customFieldOutputFields, customFieldsBody } from '../customFields.js';
-import { businessIdField, tagsField, userIdField } from '../shared/inputFields.js';
-import { contactOutputFields, toContact } from '../shared/outputs.js';
+import { businessIdField, tagsField, userIdField } from '../common/inputFields.js';
+import { contactOutputFields, toContact } from '../common/outputs.js';
 import { fail, readCommonFields, standardFields, type CommonFields } from './detailFields.js';
 import { byName, setBusiness, type ContactOut } from './requests.js';
 

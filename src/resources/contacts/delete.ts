@@ -4,7 +4,7 @@ import type { DeleteContactResponse, Task } from '../../ghl/types.js';
 import { action, type InputField } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import taskSample from '../../samples/task.json' with { type: 'json' };
-import { contactIdField } from '../shared/inputFields.js';
+import { contactIdField } from '../common/inputFields.js';
 import { readContactWithTasks, taskRecord } from './requests.js';
 
 /** Delete Contact: `DELETE /contacts/:contactId` (docs/ghl-api.md §2.18), each of its tasks first if asked. */

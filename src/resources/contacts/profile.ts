@@ -5,7 +5,7 @@ import type { OutputField } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import taskSample from '../../samples/task.json' with { type: 'json' };
 import noteSample from '../../samples/note.json' with { type: 'json' };
-import { mostRecentTask, nextOpenTask, toAppointment, toContact, toNote, toTask } from '../shared/outputs.js';
+import { mostRecentTask, nextOpenTask, toAppointment, toContact, toNote, toTask } from '../common/outputs.js';
 import { newestFirst } from './records.js';
 
 /**

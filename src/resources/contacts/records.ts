@@ -2,7 +2,7 @@ import type { HttpResponse, ZObject } from 'zapier-platform-core';
 import { ghlErrorFor, ghlMessage } from '../../http/errors.js';
 import { path, type GhlClient, type GhlPath } from '../../http/ghl.js';
 import type { Appointment, Note, Task } from '../../ghl/types.js';
-import { toAppointment, toNote, toTask, type AppointmentOutput, type NoteOutput, type TaskOutput } from '../shared/outputs.js';
+import { toAppointment, toNote, toTask, type AppointmentOutput, type NoteOutput, type TaskOutput } from '../common/outputs.js';
 
 /**
  * A contact's tasks, notes and appointments (docs/ghl-api.md §2.2, §2.8, §2.13). GHL returns each list

@@ -11,7 +11,7 @@ import type {
   Task,
 } from '../../ghl/types.js';
 import { withCustomFieldsByName } from '../customFields.js';
-import { isoDate, toContact } from '../shared/outputs.js';
+import { isoDate, toContact } from '../common/outputs.js';
 import { isNotFoundResponse } from './records.js';
 
 /**

@@ -3,8 +3,8 @@ import type { Contact, DuplicateContactResponse, SearchContactsBody } from '../.
 import { search } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import { customFieldIdField, customFieldOutputFields } from '../customFields.js';
-import { contactIdField } from '../shared/inputFields.js';
-import { contactOutputFields, toContact } from '../shared/outputs.js';
+import { contactIdField } from '../common/inputFields.js';
+import { contactOutputFields, toContact } from '../common/outputs.js';
 import { fail } from './detailFields.js';
 import { fetchContactProfile, profileOutputFields, profileSample } from './profile.js';
 import { byName, FIND_PAGE_SIZE, isContactNotFound, searchContacts } from './requests.js';

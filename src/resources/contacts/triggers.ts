@@ -2,7 +2,7 @@ import type { ZObject } from 'zapier-platform-core';
 import { pollingTrigger, type OutputField } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import { customFieldOutputFields } from '../customFields.js';
-import { contactOutputFields, toContact } from '../shared/outputs.js';
+import { contactOutputFields, toContact } from '../common/outputs.js';
 import { hydrateContactProfile, profileOutputFields, profileSample } from './profile.js';
 import { byName, DROPDOWN_PAGE_SIZE, POLL_PAGE_SIZE, searchContacts } from './requests.js';
 

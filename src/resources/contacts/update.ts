@@ -5,8 +5,8 @@ import type { ContactResponse, UpdateContactRequest, UpdateContactResponse } fro
 import { action } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import { customFieldInputs, customFieldOutputFields, customFieldsBody } from '../customFields.js';
-import { businessIdField, contactIdField, tagsField, userIdField } from '../shared/inputFields.js';
-import { contactOutputFields, toContact } from '../shared/outputs.js';
+import { businessIdField, contactIdField, tagsField, userIdField } from '../common/inputFields.js';
+import { contactOutputFields, toContact } from '../common/outputs.js';
 import { fail, forUpdate, readCommonFields, standardFields, type CommonFields } from './detailFields.js';
 import { byName, setBusiness } from './requests.js';
 

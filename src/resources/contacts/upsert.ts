@@ -7,8 +7,8 @@ import { action, type ResourceOperations } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import { readCommonFields, standardFields } from './detailFields.js';
 import { customFieldInputs, customFieldsBody } from '../customFields.js';
-import { tagsField, userIdField } from '../shared/inputFields.js';
-import { contactOutputFields, toContact } from '../shared/outputs.js';
+import { tagsField, userIdField } from '../common/inputFields.js';
+import { contactOutputFields, toContact } from '../common/outputs.js';
 
 /**
  * Create or Update Contact: `POST /contacts/upsert` (docs/ghl-api.md §2.23, `contacts.write`) finds the

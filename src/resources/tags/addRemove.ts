@@ -1,7 +1,7 @@
 import type { ContactTagsResponse } from '../../ghl/types.js';
 import { path } from '../../http/ghl.js';
 import { action, type OutputField } from '../../operations/define.js';
-import { contactIdField, tagsField } from '../shared/inputFields.js';
+import { contactIdField, tagsField } from '../common/inputFields.js';
 
 /**
  * Add Tags to Contact (`POST /contacts/:contactId/tags`, docs/ghl-api.md §2.19) and Remove Tags from

@@ -2,7 +2,7 @@ import type { BulkTagsBody, BulkTagsItem, BulkTagsResponse } from '../../ghl/aut
 import { path } from '../../http/ghl.js';
 import { InvalidInputError } from '../../lib/input.js';
 import { action, type ResourceOperations } from '../../operations/define.js';
-import { tagsField } from '../shared/inputFields.js';
+import { tagsField } from '../common/inputFields.js';
 
 /**
  * Tags on several contacts at once: `POST /contacts/bulk/tags/update/{type}` (`type` = `add` or

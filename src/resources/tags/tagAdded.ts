@@ -1,8 +1,8 @@
 import { pollingTrigger, type ResourceOperations } from '../../operations/define.js';
 import contactSample from '../../samples/contact.json' with { type: 'json' };
 import { POLL_PAGE_SIZE, searchContacts } from '../contacts/requests.js';
-import { tagsField } from '../shared/inputFields.js';
-import { contactOutputFields, toContact } from '../shared/outputs.js';
+import { tagsField } from '../common/inputFields.js';
+import { contactOutputFields, toContact } from '../common/outputs.js';
 
 /**
  * Contact Tag Added: one `POST /contacts/search` per poll with the search's tag filter, newest

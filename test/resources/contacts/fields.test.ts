@@ -1,7 +1,7 @@
 import nock from 'nock';
 import App from '../../../index.js';
 import { LOCATION_ID, appTester, authData, create, ghlApi, perform, search, trigger } from '../../helpers.js';
-import { toContact } from '../../../src/resources/shared/outputs.js';
+import { toContact } from '../../../src/resources/common/outputs.js';
 import { recorded } from '../../recordings/recordings.js';
 
 /**

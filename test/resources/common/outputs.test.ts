@@ -12,7 +12,7 @@ import {
   toContact,
   toNote,
   toTask,
-} from '../../../src/resources/shared/outputs.js';
+} from '../../../src/resources/common/outputs.js';
 
 describe('isoDate (post-receive date normalisation)', () => {
   it('keeps ISO strings that carry a zone as they are', () => {
