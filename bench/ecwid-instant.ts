@@ -21,66 +21,26 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import EcwidApp from '../ecwid/index.js';
 import { startEcwidSandbox } from '../ecwid/sandbox/server.js';
 import { ManualClock } from '../ecwid/sandbox/webhooks.js';
 import { settingsFor } from '../recipes/flows.js';
 import { EcwidTriggerRunner, ZapRunner } from '../recipes/zap-runner.js';
 import { startSandbox } from '../sandbox/server.js';
+import { freePort, kill, preciseNow, quantile, ROOT, startProcess } from './processes.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const startRelayProcess = (env: Record<string, string>) => startProcess('relay/main.ts', { RELAY_LOG_LEVEL: 'info', ...env });
+
 const quick = process.argv.includes('--quick');
 /** The relay's per-hook pacing in this bench (see the relay's env below). */
 const TARGET_RATE = 100;
-const preciseNow = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MIN = 60_000;
 /** Zap runs at a time in the stand-in: one per core. On Zapier each run has its own worker; runs waiting here are Zapier's hop. */
 const ZAP_CONCURRENCY = 2;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-const startRelayProcess = (env: Record<string, string>): Promise<ChildProcess> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', '--import', 'tsx', 'relay/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, RELAY_LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`relay did not start: ${out}`)), 60_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening on')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`relay exited (${code}): ${out}`)));
-  });
-
-const kill = (child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL') =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
-
-const quantile = (sorted: number[], q: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : '–');
 
 interface Outcome {

@@ -10,17 +10,16 @@
  * the end). Options: --quick (smaller counts), --io-only (the I/O-bound scale-out rows alone),
  * --io-concurrency=N (each relay's RELAY_CONCURRENCY there, default 8). Timings are reported, never asserted.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { freePort, preciseNow, quantile, ROOT, startProcess } from './processes.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const COUNT = quick ? 1500 : 4000;
 const RATE = 200;
@@ -33,42 +32,13 @@ const IO_CONCURRENCY = Number(/^--io-concurrency=(\d+)$/.exec(process.argv.find(
 const IO_COUNT = quick ? 800 : 1600;
 /** Open-loop rates for the I/O-bound rows: under one relay's ceiling, and between one's and two's. */
 const IO_RATES = [Math.round((IO_CONCURRENCY * 1000 * 0.75) / SLOW_MS), Math.round((IO_CONCURRENCY * 1000 * 1.5) / SLOW_MS)];
-const preciseNow = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quantile = (sorted: number[], q: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 const children: ChildProcess[] = [];
-const startChild = (script: string, env: Record<string, string>): Promise<ChildProcess> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', '--import', 'tsx', script], {
-      cwd: ROOT,
-      env: { ...process.env, RELAY_QUIET: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${script} did not start: ${out}`)), 90_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening on')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}): ${out}`)));
-  });
+const startChild = async (script: string, env: Record<string, string>): Promise<ChildProcess> => {
+  const child = await startProcess(script, { RELAY_QUIET: '1', ...env }, 90_000);
+  children.push(child);
+  return child;
+};
 const stopChild = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
