@@ -4,7 +4,7 @@
  * code. Assertions are on what GHL (the sandbox state) holds afterwards.
  */
 import { readFileSync } from 'node:fs';
-import { runDemo } from '../../recipes/demo-story.js';
+import { runDemo } from '../../recipes/demo/story.js';
 import { loadEcwidEvent } from '../../recipes/ecwid.js';
 import { profilePull, removeCustomer, settingsFor, syncCustomer } from '../../recipes/flows.js';
 import { ZapRunner } from '../../recipes/zap-runner.js';

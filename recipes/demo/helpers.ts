@@ -1,9 +1,9 @@
 /**
- * Helpers of `npm run demo` (recipes/demo-story.ts): what GHL holds (read from the sandbox's state), the
+ * Helpers of `npm run demo` (recipes/demo/story.ts): what GHL holds (read from the sandbox's state), the
  * one-time GHL set-up a user does by hand, and how a step is printed in the transcript.
  */
-import type { Sandbox } from '../sandbox/server.js';
-import type { StepRecord } from './zap-runner.js';
+import type { Sandbox } from '../../sandbox/server.js';
+import type { StepRecord } from '../zap-runner.js';
 
 export const ecwidId = (sb: Sandbox, fieldId: string, contactId: string) =>
   sb.state.contacts.get(contactId)?.customFields.find((f) => f.id === fieldId)?.value;

@@ -1,22 +1,22 @@
 /**
- * The story of `npm run demo` (entry: scripts/demo.ts), told in one world (recipes/demo-world.ts):
+ * The story of `npm run demo` (entry: scripts/demo.ts), told in one world (recipes/demo/world.ts):
  * one GHL sandbox, one Ecwid sandbox, one relay, wired once. Both apps are connected through their
- * own OAuth code (recipes/demo-connect.ts); the flow 2 and flow 3 Zaps run on the Ecwid app's
- * polling triggers with Zapier's dedupe semantics, flow 1 pulls a profile (recipes/demo-polling.ts,
- * recipes/demo-removal.ts); then GHL's instant triggers (recipes/ghl-instant.ts) and flows 2 and 3
- * from Ecwid's webhooks, timed per event (recipes/ecwid-instant.ts). Customer data comes from
+ * own OAuth code (recipes/demo/connect.ts); the flow 2 and flow 3 Zaps run on the Ecwid app's
+ * polling triggers with Zapier's dedupe semantics, flow 1 pulls a profile (recipes/demo/polling.ts,
+ * recipes/demo/removal.ts); then GHL's instant triggers (recipes/demo/ghl-instant.ts) and flows 2 and 3
+ * from Ecwid's webhooks, timed per event (recipes/demo/ecwid-instant.ts). Customer data comes from
  * fixtures/ecwid/. Every step is a Zap step a user could build: its ids come from the trigger or an
  * earlier step; what the shop or a GHL user does by hand happens in the stores.
  */
-import { connectBothApps } from './demo-connect.js';
-import { registerMary, runFlow2, switchOnPollingZaps } from './demo-polling.js';
-import { runFlow3 } from './demo-removal.js';
-import { startDemoWorld, type Check, type Log } from './demo-world.js';
+import { connectBothApps } from './connect.js';
+import { registerMary, runFlow2, switchOnPollingZaps } from './polling.js';
+import { runFlow3 } from './removal.js';
+import { startDemoWorld, type Check, type Log } from './world.js';
 import { runEcwidInstant } from './ecwid-instant.js';
 import { runGhlInstant } from './ghl-instant.js';
-import type { StepRecord } from './zap-runner.js';
+import type { StepRecord } from '../zap-runner.js';
 
-export type { Check } from './demo-world.js';
+export type { Check } from './world.js';
 
 export interface DemoResult {
   ok: boolean;

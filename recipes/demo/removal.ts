@@ -1,15 +1,15 @@
 /**
- * The demo's flow 3 on the polling trigger (recipes/demo-story.ts): customers deleted in the Ecwid
+ * The demo's flow 3 on the polling trigger (recipes/demo/story.ts): customers deleted in the Ecwid
  * store, each run starting from the Deleted Customer item — Find Contact by its Ecwid id, the
  * Filter, then Delete Contact; the soft variant (profile, automation stop, Archive Contact); a
  * customer GHL never had; and one someone imported into GHL twice. What the shop or a GHL user does
  * by hand is done in the stores; every id a Zap step uses comes from the trigger or an earlier step.
  */
-import { automationOf, SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../sandbox/state/automation.js';
-import { contactsWithEcwidId, tasksOf } from './demo-helpers.js';
-import type { DemoWorld } from './demo-world.js';
-import type { RecipeSettings } from './ecwid.js';
-import { removeDeletedCustomer, type RemovalExtras } from './flows.js';
+import { automationOf, SEED_CAMPAIGNS, SEED_WORKFLOWS } from '../../sandbox/state/automation.js';
+import { contactsWithEcwidId, tasksOf } from './helpers.js';
+import type { DemoWorld } from './world.js';
+import type { RecipeSettings } from '../ecwid.js';
+import { removeDeletedCustomer, type RemovalExtras } from '../flows.js';
 
 /** One poll of flow 3's trigger, then the steps once per new item. */
 const pollFlow3 = async (w: DemoWorld, settings: RecipeSettings, mode: 'delete' | 'archive', extra: RemovalExtras = {}) => {

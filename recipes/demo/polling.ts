@@ -1,16 +1,16 @@
 /**
- * The demo's flow 2 and flow 1 on the polling triggers (recipes/demo-story.ts): the two Ecwid Zaps
+ * The demo's flow 2 and flow 1 on the polling triggers (recipes/demo/story.ts): the two Ecwid Zaps
  * switched on, a customer registers and is edited twice in the Ecwid store, each change runs flow 2
  * once (Zapier's replays change nothing), then flow 1 pulls the contact's profile after the access
  * token expired. Every id a step uses comes from the trigger's item or an earlier step's output.
  */
-import { automationOf, SEED_WORKFLOWS } from '../sandbox/state/automation.js';
-import type { AutomationSettings } from './ecwid-automation.js';
-import type { RecipeSettings } from './ecwid.js';
-import { loadEcwidEvent } from './ecwid.js';
-import { HEARD_ABOUT_US, contactsWithEcwidId, customValue, ecwidId, tasksOf } from './demo-helpers.js';
-import type { DemoWorld } from './demo-world.js';
-import { profilePull, syncPolledCustomer } from './flows.js';
+import { automationOf, SEED_WORKFLOWS } from '../../sandbox/state/automation.js';
+import type { AutomationSettings } from '../ecwid-automation.js';
+import type { RecipeSettings } from '../ecwid.js';
+import { loadEcwidEvent } from '../ecwid.js';
+import { HEARD_ABOUT_US, contactsWithEcwidId, customValue, ecwidId, tasksOf } from './helpers.js';
+import type { DemoWorld } from './world.js';
+import { profilePull, syncPolledCustomer } from '../flows.js';
 
 /** Flow 2 as the shop builds it: the recipe's steps plus the optional welcome workflow. */
 export const FLOW2_AUTOMATION: AutomationSettings = { welcomeWorkflowId: SEED_WORKFLOWS.welcome };

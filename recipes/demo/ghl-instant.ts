@@ -1,12 +1,12 @@
 /**
- * The demo's GHL instant Zaps (issue 13), in the demo's one world (recipes/demo-world.ts): GHL (the
+ * The demo's GHL instant Zaps (issue 13), in the demo's one world (recipes/demo/world.ts): GHL (the
  * sandbox, sending signed app-level webhooks since the start) → the relay → Zapier's stand-in,
  * which runs the app's New Contact (Instant) trigger, then a GHL step (Create Task on the contact
  * the trigger gave). Also Contact Deleted (Instant), which polling cannot do, Contact Tag Added
  * (Instant), and turning the Zaps off. The changes are a GHL user's, in GHL itself.
  */
-import App from '../index.js';
-import type { DemoWorld } from './demo-world.js';
+import App from '../../index.js';
+import type { DemoWorld } from './world.js';
 
 type Op = { operation: Record<string, (z: unknown, b: unknown) => unknown> };
 type Item = Record<string, unknown>;

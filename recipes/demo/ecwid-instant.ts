@@ -1,20 +1,20 @@
 /**
  * Flows 2 and 3 of the brief from Ecwid's webhooks (issue 18), for `npm run demo`, in the demo's one
- * world (recipes/demo-world.ts): the Ecwid sandbox's signed customer webhooks → the relay → Zapier's
+ * world (recipes/demo/world.ts): the Ecwid sandbox's signed customer webhooks → the relay → Zapier's
  * stand-in (recipes/zap-host.ts), which runs the Ecwid app's instant triggers (New Customer /
  * Customer Updated / Customer Deleted (Instant)), then the GHL steps of flows 2 and 3
  * (recipes/flows.ts). Per event it prints the time from the change in Ecwid to the last GHL write of
  * the Zap being done. Zapier's own hop (its queue before a Zap runs) is not part of this; the polling
- * flows (recipes/demo-polling.ts, recipes/demo-removal.ts) stay the no-setup way.
+ * flows (recipes/demo/polling.ts, recipes/demo/removal.ts) stay the no-setup way.
  */
-import EcwidApp from '../ecwid/index.js';
-import { droppedEvents } from '../ecwid/src/resources/instantCustomers.js';
-import { ecwidSignature } from '../relay/sources/ecwid.js';
-import { contactsWithEcwidId, tasksOf } from './demo-helpers.js';
-import type { DemoWorld } from './demo-world.js';
-import type { RecipeSettings } from './ecwid.js';
-import { removeDeletedCustomer, syncPolledCustomer } from './flows.js';
-import type { ZapRun } from './zap-host.js';
+import EcwidApp from '../../ecwid/index.js';
+import { droppedEvents } from '../../ecwid/src/resources/instantCustomers.js';
+import { ecwidSignature } from '../../relay/sources/ecwid.js';
+import { contactsWithEcwidId, tasksOf } from './helpers.js';
+import type { DemoWorld } from './world.js';
+import type { RecipeSettings } from '../ecwid.js';
+import { removeDeletedCustomer, syncPolledCustomer } from '../flows.js';
+import type { ZapRun } from '../zap-host.js';
 
 type Op = { operation: Record<string, (z: unknown, b: unknown) => unknown> };
 const op = (key: string) => (EcwidApp.triggers as unknown as Record<string, Op>)[key]!.operation;

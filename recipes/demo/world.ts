@@ -1,5 +1,5 @@
 /**
- * The world of `npm run demo` (scripts/demo.ts → recipes/demo-story.ts), wired once for the whole
+ * The world of `npm run demo` (scripts/demo.ts → recipes/demo/story.ts), wired once for the whole
  * story: one GHL sandbox, one Ecwid sandbox, one webhook relay (its own SQLite file) that both
  * sandboxes send their signed webhooks to from the start, one local stand-in for Zapier's hook
  * endpoint (recipes/zap-host.ts), and both apps' connections (recipes/zap-runner.ts). Also the
@@ -9,13 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEcwidSandbox, type EcwidSandbox } from '../ecwid/sandbox/server.js';
-import { loadConfig } from '../relay/config.js';
-import { startRelay, type Relay } from '../relay/server.js';
-import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { short, summarize, withoutBlanks } from './demo-helpers.js';
-import { startZapHost, type AppTester, type ZapHost } from './zap-host.js';
-import { EcwidTriggerRunner, ZapRunner, type StepRecord } from './zap-runner.js';
+import { startEcwidSandbox, type EcwidSandbox } from '../../ecwid/sandbox/server.js';
+import { loadConfig } from '../../relay/config.js';
+import { startRelay, type Relay } from '../../relay/server.js';
+import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { short, summarize, withoutBlanks } from './helpers.js';
+import { startZapHost, type AppTester, type ZapHost } from '../zap-host.js';
+import { EcwidTriggerRunner, ZapRunner, type StepRecord } from '../zap-runner.js';
 
 export interface Check {
   flow: string;

@@ -1,14 +1,14 @@
 /**
- * The demo's first part (recipes/demo-story.ts): both apps connected through their own OAuth code,
+ * The demo's first part (recipes/demo/story.ts): both apps connected through their own OAuth code,
  * then the Zap editor — the Ecwid trigger's outputs include one per checkout question of the shop;
  * the user maps "How did you hear about us?" into a GHL custom field of that name (created in GHL
  * once, like "Ecwid Customer ID"). Returns the settings every later Zap is built with.
  */
-import { GROUPS as ECWID_GROUPS } from '../ecwid/sandbox/state.js';
-import { implementedOperations } from '../sandbox/server.js';
-import { HEARD_ABOUT_US, addGhlCustomField } from './demo-helpers.js';
-import type { DemoWorld } from './demo-world.js';
-import { settingsFor } from './flows.js';
+import { GROUPS as ECWID_GROUPS } from '../../ecwid/sandbox/state.js';
+import { implementedOperations } from '../../sandbox/server.js';
+import { HEARD_ABOUT_US, addGhlCustomField } from './helpers.js';
+import type { DemoWorld } from './world.js';
+import { settingsFor } from '../flows.js';
 
 export const connectBothApps = async (w: DemoWorld) => {
   const { ghl, ecwid, zap, ecwidApp, log, check, section } = w;
