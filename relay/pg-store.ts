@@ -120,6 +120,14 @@ LEFT JOIN (SELECT event_id, count(*) AS n FROM queued GROUP BY event_id) q ON q.
 
 type Row = Record<string, unknown>;
 
+/**
+ * Group-commit batches of webhooks in flight at once. Two keep Postgres committing back to back
+ * (one batch fills while the other commits); more cut the same webhooks into smaller statements,
+ * each a round trip and a commit of its own. bench:pg (32 webhooks in flight, Postgres on the same
+ * 2 cores): 2 stored about 1.2–1.35× as many per second as 8, with a lower p99 (docs/relay-shared.md).
+ */
+const INGEST_BATCHES_IN_FLIGHT = 2;
+
 interface IngestItem {
   e: RelayEvent;
   order: number;
@@ -127,7 +135,10 @@ interface IngestItem {
 }
 
 export interface PostgresOptions {
-  /** Connections for storing webhooks (and subscriptions); batches run this many at once. */
+  /**
+   * Connections for storing webhooks (and subscriptions, and the events that take a transaction of
+   * their own); at most INGEST_BATCHES_IN_FLIGHT batches of webhooks run at once among them.
+   */
   ingestConnections?: number;
   /** Connections for claiming and settling deliveries. */
   deliveryConnections?: number;
@@ -220,7 +231,7 @@ export class PostgresStore implements RelayStore {
       await Promise.all([pool.end(), deliveryPool.end()]);
       throw e;
     }
-    return new PostgresStore(pool, deliveryPool, ingestConnections);
+    return new PostgresStore(pool, deliveryPool, Math.min(INGEST_BATCHES_IN_FLIGHT, ingestConnections));
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
