@@ -8,7 +8,9 @@
  *
  * Postgres: RELAY_BENCH_DATABASE_URL, else a throwaway one from relay/ci-postgres.sh (stopped at
  * the end). Options: --quick (smaller counts), --io-only (the I/O-bound scale-out rows alone),
- * --io-concurrency=N (each relay's RELAY_CONCURRENCY there, default 8). Timings are reported, never asserted.
+ * --io-concurrency=N (each relay's RELAY_CONCURRENCY there, default 8), --relay-only (the one-relay
+ * CPU-bound row alone, printed and not written: for profiling, or comparing two checkouts'
+ * relays back to back). Timings are reported, never asserted.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
@@ -28,6 +30,7 @@ const IN_FLIGHT = 32;
 /** The I/O-bound scale-out: the receiver's answer time and each relay's concurrency (so one relay tops out at IO_CONCURRENCY / SLOW_MS). */
 const SLOW_MS = 100;
 const ioOnly = process.argv.includes('--io-only');
+const relayOnly = process.argv.includes('--relay-only');
 const IO_CONCURRENCY = Number(/^--io-concurrency=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--io-concurrency=')) ?? '')?.[1] ?? 8);
 const IO_COUNT = quick ? 800 : 1600;
 /** Open-loop rates for the I/O-bound rows: under one relay's ceiling, and between one's and two's. */
@@ -297,6 +300,10 @@ async function main() {
       `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, Postgres ${(await admin.query('SHOW server_version')).rows[0].server_version}${quick ? ' (--quick)' : ''}, load average (1, 5, 15 min) at the start of each row in the tables (other work shares the cores: compare rows of one run).`,
       '',
     ];
+    if (relayOnly) {
+      await measure('relay, 1 process', await relays(1, 'bench_relay1'), { rates: [RATE] });
+      return;
+    }
     if (!ioOnly) {
       const relay1 = await measure('relay, 1 process', await relays(1, 'bench_relay1'), { rates: [RATE] });
       const gwDefault = await measure('graphile-worker 0.18.0, default', [await graphile('default')], { rates: [RATE] });

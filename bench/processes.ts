@@ -29,10 +29,13 @@ export const freePort = () =>
  * `script` (relative to the repository) under tsx in its own Node process, with `env` over this
  * process's; resolves once it prints `listening on` (stdout or stderr), rejects if it exits first
  * or does not start within `startTimeoutMs` (then it is killed, so no bench leaves it behind).
+ * With BENCH_CPU_PROF_DIR set, each process writes a V8 CPU profile there when it exits
+ * (`--cpu-prof`, which NODE_OPTIONS does not accept): where a bench's relay spends its CPU.
  */
 export const startProcess = (script: string, env: Record<string, string>, startTimeoutMs = 60_000): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', '--import', 'tsx', script], {
+    const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+    const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', ...profile, '--import', 'tsx', script], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -208,6 +208,8 @@ export const loadConfig = (env: Env = process.env): RelayConfig => {
     deadRetentionMs: num(env, 'RELAY_DEAD_RETENTION_DAYS', 14) * DAY_S * 1000,
     tagsRetentionMs: num(env, 'RELAY_TAGS_RETENTION_DAYS', 90) * DAY_S * 1000,
     disabledRetentionMs: num(env, 'RELAY_DISABLED_RETENTION_DAYS', 30) * DAY_S * 1000,
+    // Webhooks (two group-commit batches at a time, relay/pg-store.ts), subscriptions, and the
+    // events that take a transaction of their own (ContactTagUpdate, UNINSTALL).
     pgIngestConnections: Math.max(1, num(env, 'RELAY_PG_INGEST_CONNECTIONS', 8)),
     // Claims and settlements of `concurrency` deliveries: one claim at a time, completions batched,
     // retries one statement each; a connection per 8 deliveries in flight covers the retries.
