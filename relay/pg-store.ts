@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { adminStore, notPaused, pausedTable, type AdminStore } from './admin-store.js';
 import { Batcher } from './batcher.js';
+import { INGEST, SCHEMA } from './pg-schema.js';
 import type {
   Backlog,
   ContactTagsUpdate,
@@ -21,7 +22,7 @@ import type {
  * once; a relay that dies mid-delivery leaves a lease that expires and another relay sends it.
  * A commit is durable (synchronous_commit on, Postgres' default) before GHL gets its 200.
  *
- * Round trips (docs/relay-postgres.md): webhooks arriving together are stored by one statement
+ * Round trips (docs/relay-shared.md#postgres): webhooks arriving together are stored by one statement
  * (group commit, `Batcher`); only an UNINSTALL or a ContactTagUpdate (which must read the tags
  * before writing) takes a transaction of its own. Completions are deleted in batches, most of them
  * by the next claim's statement (one round trip for both). Two pools:
@@ -29,94 +30,6 @@ import type {
  * A dropped connection is an error for the statements on it, never for the process: the pools
  * open new connections, and meanwhile the relay answers GHL 429 (server.ts).
  */
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS relay_events (
-  id TEXT PRIMARY KEY,
-  type TEXT NOT NULL,
-  location_id TEXT NOT NULL,
-  body TEXT NOT NULL,
-  received_at BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS relay_events_received_at ON relay_events (received_at);
-CREATE TABLE IF NOT EXISTS relay_subscriptions (
-  id TEXT PRIMARY KEY,
-  location_id TEXT NOT NULL,
-  event TEXT NOT NULL,
-  target_url TEXT NOT NULL,
-  created_at BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS relay_subscriptions_route ON relay_subscriptions (location_id, event);
-ALTER TABLE relay_subscriptions ADD COLUMN IF NOT EXISTS company_id TEXT;
-ALTER TABLE relay_subscriptions ADD COLUMN IF NOT EXISTS disabled_at BIGINT;
-ALTER TABLE relay_subscriptions ADD COLUMN IF NOT EXISTS disabled_reason TEXT;
-CREATE INDEX IF NOT EXISTS relay_subscriptions_company ON relay_subscriptions (company_id);
-CREATE TABLE IF NOT EXISTS relay_deliveries (
-  id BIGSERIAL PRIMARY KEY,
-  event_id TEXT NOT NULL,
-  subscription_id TEXT NOT NULL,
-  target_url TEXT NOT NULL,
-  state TEXT NOT NULL DEFAULT 'pending',
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_at BIGINT NOT NULL,
-  lease_until BIGINT NOT NULL DEFAULT 0,
-  last_error TEXT,
-  UNIQUE (event_id, subscription_id)
-);
-ALTER TABLE relay_deliveries ADD COLUMN IF NOT EXISTS location_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE relay_deliveries ADD COLUMN IF NOT EXISTS sort_key BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE relay_deliveries ADD COLUMN IF NOT EXISTS dead_at BIGINT;
-DROP INDEX IF EXISTS relay_deliveries_due;
-CREATE INDEX IF NOT EXISTS relay_deliveries_order ON relay_deliveries (state, sort_key, id);
-CREATE INDEX IF NOT EXISTS relay_deliveries_subscription ON relay_deliveries (subscription_id);
-CREATE TABLE IF NOT EXISTS relay_contact_tags (
-  location_id TEXT NOT NULL,
-  contact_id TEXT NOT NULL,
-  tags TEXT NOT NULL,
-  at BIGINT NOT NULL,
-  PRIMARY KEY (location_id, contact_id)
-);
-CREATE INDEX IF NOT EXISTS relay_contact_tags_at ON relay_contact_tags (at);
-`;
-
-/**
- * One statement stores a batch of webhooks: the events (a known id is a duplicate), a delivery per
- * active subscription of each new event's location and type, and the latest tags per contact (an
- * older event never overwrites newer tags; a ContactDelete forgets them).
- */
-const INGEST = `
-WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
-                       $7::text[], $8::text[], $9::boolean[], $10::bigint[], $11::int[])
-    AS t(id, type, location_id, body, received_at, sort_key, contact_id, tags, deleted, at, ord)
-), ins AS (
-  INSERT INTO relay_events (id, type, location_id, body, received_at)
-  SELECT id, type, location_id, body, received_at FROM input ORDER BY ord
-  ON CONFLICT (id) DO NOTHING
-  RETURNING id
-), fresh AS (
-  SELECT input.* FROM input JOIN ins USING (id)
-), queued AS (
-  INSERT INTO relay_deliveries (event_id, subscription_id, target_url, next_at, sort_key, location_id)
-  SELECT f.id, s.id, s.target_url, f.received_at, f.sort_key, f.location_id
-  FROM fresh f JOIN relay_subscriptions s ON s.location_id = f.location_id AND s.event = f.type AND s.disabled_at IS NULL
-  RETURNING event_id
-), latest AS (
-  SELECT DISTINCT ON (location_id, contact_id) location_id, contact_id, tags, deleted, at
-  FROM fresh WHERE contact_id IS NOT NULL AND (deleted OR tags IS NOT NULL)
-  ORDER BY location_id, contact_id, at DESC, ord DESC
-), upserted AS (
-  INSERT INTO relay_contact_tags (location_id, contact_id, tags, at)
-  SELECT location_id, contact_id, tags, at FROM latest WHERE NOT deleted
-  ON CONFLICT (location_id, contact_id) DO UPDATE SET tags = EXCLUDED.tags, at = EXCLUDED.at
-  WHERE relay_contact_tags.at <= EXCLUDED.at
-), forgotten AS (
-  DELETE FROM relay_contact_tags c USING latest l
-  WHERE l.deleted AND c.location_id = l.location_id AND c.contact_id = l.contact_id AND c.at <= l.at
-)
-SELECT input.ord, ins.id IS NOT NULL AS fresh, COALESCE(q.n, 0)::int AS queued
-FROM input LEFT JOIN ins USING (id)
-LEFT JOIN (SELECT event_id, count(*) AS n FROM queued GROUP BY event_id) q ON q.event_id = input.id`;
 
 type Row = Record<string, unknown>;
 
